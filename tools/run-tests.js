@@ -24,11 +24,13 @@ function parseArgs(argv) {
   }
   if (kinds.size === 0) { kinds.add('unit'); kinds.add('integration'); }
   if (roots.length === 0) {
-    for (const group of ['libs', 'apps', 'tools']) {
-      const dir = path.join(workspaceRoot, group);
-      if (!fs.existsSync(dir)) continue;
-      if (group === 'tools') roots.push('tools');
-      else for (const name of fs.readdirSync(dir).sort()) roots.push(`${group}/${name}`);
+    // Every Nx project: one per folder under apps/ and libs/, plus the top-level folders
+    // that hold their own checks (tools, infra, charts, docker, .github).
+    for (const group of ['libs', 'apps']) {
+      for (const name of fs.readdirSync(path.join(workspaceRoot, group)).sort()) roots.push(`${group}/${name}`);
+    }
+    for (const folder of ['tools', 'infra', 'charts', 'docker', '.github']) {
+      if (fs.existsSync(path.join(workspaceRoot, folder))) roots.push(folder);
     }
   }
   return { kinds, roots };
@@ -37,7 +39,7 @@ function parseArgs(argv) {
 function findSpecs(dir, found = []) {
   if (!fs.existsSync(dir)) return found;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
+    if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name === '.cache' || entry.name === '.venv') continue;
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) findSpecs(full, found);
     else if (entry.name.endsWith('.spec.ts')) found.push(full);
