@@ -1,0 +1,6 @@
+export * from './topics';
+export * from './errors';
+export * from './messages';
+export * from './http';
+export * from './validate';
+export * from './openapi';

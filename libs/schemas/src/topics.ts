@@ -1,0 +1,52 @@
+/**
+ * Every Kafka topic of the platform: its name, its key, and how it is created.
+ * Apps create these idempotently at startup (see `@mlops/messaging` ensureTopics).
+ */
+export interface TopicSpec {
+  name: string;
+  /** What the message key is; consumers rely on it for ordering and compaction. */
+  key: string;
+  /** Default partition count; environments override it (KAFKA_PARTITIONS). */
+  partitions: number;
+  /** Broker-side topic config, e.g. compaction for state topics. */
+  config?: Record<string, string>;
+}
+
+export const TOPICS = {
+  inferenceRequests: { name: 'inference.requests', key: 'request id or subject id', partitions: 4 },
+  inferenceRouted: { name: 'inference.routed', key: 'request id', partitions: 4 },
+  predictionsLog: { name: 'predictions.log', key: 'request id', partitions: 4 },
+  feedback: { name: 'feedback', key: 'request id', partitions: 2 },
+  trainingRequests: { name: 'training.requests', key: 'model name', partitions: 1 },
+  modelsEvents: {
+    name: 'models.events',
+    key: 'model name and version, or model name and alias',
+    partitions: 1,
+    // State topic: readers replay it from the beginning; the latest event per key wins.
+    config: { 'cleanup.policy': 'compact' },
+  },
+  experimentsEvents: { name: 'experiments.events', key: 'experiment id', partitions: 1 },
+  auditLog: { name: 'audit.log', key: 'actor', partitions: 1 },
+} as const satisfies Record<string, TopicSpec>;
+
+export type TopicName = (typeof TOPICS)[keyof typeof TOPICS]['name'];
+
+/** Prefix of per-requester reply topics: `inference.replies.<requester id>`. */
+export const REPLY_TOPIC_PREFIX = 'inference.replies.';
+
+export function replyTopicFor(requesterId: string): string {
+  return `${REPLY_TOPIC_PREFIX}${requesterId}`;
+}
+
+/** Where a message that cannot be processed goes, with its error and original bytes. */
+export function deadLetterTopicFor(topic: string): string {
+  return `${topic}.dlq`;
+}
+
+/** The topics created at startup: every topic above plus the dead-letter topics of consumed ones. */
+export function platformTopics(): TopicSpec[] {
+  const topics: TopicSpec[] = Object.values(TOPICS);
+  const consumed = [TOPICS.inferenceRequests, TOPICS.inferenceRouted, TOPICS.predictionsLog, TOPICS.feedback, TOPICS.trainingRequests];
+  const deadLetters = consumed.map((t) => ({ name: deadLetterTopicFor(t.name), key: t.key, partitions: 1 }));
+  return [...topics, ...deadLetters];
+}
