@@ -1,0 +1,48 @@
+/** Idempotent topic creation from the table in `@mlops/schemas`, and cleanup of per-instance topics. */
+import type { Kafka } from 'kafkajs';
+import type { TopicSpec } from '@mlops/schemas';
+
+export interface TopicDefaults {
+  /** Overrides every spec's partition count when > 0 (per environment). */
+  partitions?: number;
+  replicationFactor?: number;
+}
+
+/** Creates the topics that do not exist yet; existing ones are left as they are. */
+export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[], defaults: TopicDefaults = {}): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.name));
+    if (missing.length === 0) return [];
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((t) => ({
+        topic: t.name,
+        numPartitions: defaults.partitions && defaults.partitions > 0 ? defaults.partitions : t.partitions,
+        replicationFactor: defaults.replicationFactor ?? 1,
+        configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+      })),
+    }).catch((error: { type?: string }) => {
+      // Another app created the same topic between our list and create: that is the goal anyway.
+      if (error?.type !== 'TOPIC_ALREADY_EXISTS') throw error;
+    });
+    return missing.map((t) => t.name);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function deleteTopics(kafka: Kafka, names: readonly string[]): Promise<void> {
+  if (names.length === 0) return;
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const present = names.filter((n) => existing.has(n));
+    if (present.length) await admin.deleteTopics({ topics: present, timeout: 10_000 });
+  } finally {
+    await admin.disconnect();
+  }
+}

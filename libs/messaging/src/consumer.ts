@@ -1,0 +1,170 @@
+/**
+ * A consumer that parses and validates every message against its topic's schema before the app
+ * sees it. A message that fails goes to `<topic>.dlq` with its error and original bytes, and the
+ * consumer keeps going: nothing is dropped silently, nothing poisons the partition.
+ *
+ * Offsets are committed only after the handler has finished with a batch (at-least-once), so
+ * handlers must be idempotent per message key (e.g. dedupe by request id).
+ */
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { TSchema, Static } from '@sinclair/typebox';
+import { MESSAGE_SCHEMA_VERSION, PlatformError, compileSchema, deadLetterTopicFor, describeSchemaError, type DeadLetter, type ErrorCode } from '@mlops/schemas';
+import type { Logger } from '@mlops/observability';
+import type { MessageProducer } from './producer';
+
+export interface ConsumedMessage<T> {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: T;
+  /** When the broker appended it (epoch ms). */
+  timestamp: number;
+}
+
+export interface RejectedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  raw: KafkaMessage;
+  /** The parsed JSON when it parsed (for best-effort error replies), else undefined. */
+  parsed: unknown;
+  error: PlatformError;
+}
+
+export interface ValidatingConsumerOptions<S extends TSchema> {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  schema: S;
+  producer: MessageProducer;
+  logger: Logger;
+  fromBeginning?: boolean;
+  /** Largest message accepted, bytes; larger ones are dead-lettered as PAYLOAD_TOO_LARGE. */
+  maxMessageBytes?: number;
+  /** ms without heartbeat before the group gives our partitions to another member. */
+  sessionTimeoutMs?: number;
+  handleBatch: (messages: ConsumedMessage<Static<S>>[]) => Promise<void>;
+  /** Called after a message is dead-lettered, e.g. to send the requester an error reply. */
+  onRejected?: (rejected: RejectedMessage) => Promise<void>;
+  /** Counts dead-lettered messages per topic. */
+  onDeadLetter?: (topic: string) => void;
+}
+
+export class ValidatingConsumer<S extends TSchema> {
+  private readonly consumer: Consumer;
+  private readonly validate;
+  private readonly log: Logger;
+  private running = false;
+  private crashed = false;
+
+  constructor(private readonly options: ValidatingConsumerOptions<S>) {
+    this.consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: 1_000,
+      maxWaitTimeInMs: 200,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10 },
+    });
+    this.validate = compileSchema(options.schema);
+    this.log = options.logger.child({ component: 'consumer', groupId: options.groupId });
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      this.crashed = !event.payload.restart;
+      this.log.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
+    });
+  }
+
+  /** True while the consumer runs and has not crashed for good. */
+  get isHealthy(): boolean {
+    return this.running && !this.crashed;
+  }
+
+  get events() {
+    return this.consumer.events;
+  }
+
+  on(event: string, listener: (...args: never[]) => void): void {
+    this.consumer.on(event as never, listener as never);
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
+    this.running = true;
+    await this.consumer.run({
+      eachBatchAutoResolve: false,
+      autoCommitInterval: 1_000,
+      partitionsConsumedConcurrently: 4,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const accepted: ConsumedMessage<Static<S>>[] = [];
+        for (const message of batch.messages) {
+          if (!isRunning() || isStale()) break;
+          const decoded = this.decode(batch.topic, batch.partition, message);
+          if ('error' in decoded) await this.deadLetter(decoded);
+          else accepted.push(decoded);
+        }
+        if (accepted.length > 0) await this.options.handleBatch(accepted);
+        // Every message up to the last one seen is handled or dead-lettered.
+        const last = batch.messages.at(-1);
+        if (last && isRunning() && !isStale()) resolveOffset(last.offset);
+        await heartbeat();
+      },
+    });
+  }
+
+  private decode(topic: string, partition: number, message: KafkaMessage): ConsumedMessage<Static<S>> | RejectedMessage {
+    const reject = (code: ErrorCode, text: string, parsed?: unknown): RejectedMessage => ({
+      topic,
+      partition,
+      offset: message.offset,
+      raw: message,
+      parsed,
+      error: new PlatformError(code, text),
+    });
+    const size = message.value?.length ?? 0;
+    const maxBytes = this.options.maxMessageBytes ?? 1_048_576;
+    if (size > maxBytes) return reject('PAYLOAD_TOO_LARGE', `message is ${size} bytes, the limit is ${maxBytes}`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(message.value?.toString('utf8') ?? '');
+    } catch (error) {
+      return reject('VALIDATION_ERROR', `message is not JSON: ${(error as Error).message}`);
+    }
+    if (!this.validate(parsed)) {
+      return reject('VALIDATION_ERROR', `message does not match ${topic} schema: ${describeSchemaError(this.validate.errors)}`, parsed);
+    }
+    return {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString('utf8') ?? null,
+      value: parsed,
+      timestamp: Number(message.timestamp),
+    };
+  }
+
+  private async deadLetter(rejected: RejectedMessage): Promise<void> {
+    const letter: DeadLetter = {
+      schemaVersion: MESSAGE_SCHEMA_VERSION,
+      topic: rejected.topic,
+      partition: rejected.partition,
+      offset: rejected.offset,
+      key: rejected.raw.key?.toString('utf8') ?? null,
+      error: { code: rejected.error.code, message: rejected.error.message, retryable: false },
+      valueBase64: rejected.raw.value?.toString('base64') ?? '',
+      consumer: this.options.groupId,
+      failedAt: Date.now(),
+    };
+    this.log.warn({ topic: rejected.topic, partition: rejected.partition, offset: rejected.offset, code: rejected.error.code }, rejected.error.message);
+    await this.options.producer.send(deadLetterTopicFor(rejected.topic), { key: letter.key, value: letter });
+    this.options.onDeadLetter?.(rejected.topic);
+    await this.options.onRejected?.(rejected).catch((error: unknown) => this.log.warn({ err: error }, 'could not notify the sender of a rejected message'));
+  }
+
+  /** Stops fetching, lets the batch in hand finish, commits, and leaves the group. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await this.consumer.disconnect();
+  }
+}

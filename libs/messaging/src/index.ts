@@ -1,0 +1,5 @@
+export * from './kafka-client';
+export * from './admin';
+export * from './producer';
+export * from './consumer';
+export * from './request-reply';
