@@ -1,0 +1,2 @@
+export * from './model-config';
+export * from './model-store';
