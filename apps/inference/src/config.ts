@@ -1,0 +1,34 @@
+import os from 'node:os';
+import { Type, type Static } from '@sinclair/typebox';
+import { KafkaConfig, LogLevel, ModelStoreDir, ShutdownGraceMs, loadConfig } from '@mlops/config';
+
+export const InferenceConfigSchema = Type.Object(
+  {
+    port: Type.Integer({ minimum: 0, maximum: 65535, default: 8002, description: 'ops port: /health, /ready, /metrics' }),
+    logLevel: LogLevel,
+    kafka: KafkaConfig,
+    modelStoreDir: ModelStoreDir,
+    groupId: Type.String({ default: 'inference', description: 'consumer group of inference.routed; replicas share it' }),
+    instanceId: Type.String({ default: `${os.hostname()}-${process.pid}` }),
+    /** Largest model batch, in sequences. */
+    maxBatchSize: Type.Integer({ minimum: 1, maximum: 1024, default: 32 }),
+    /** How long a partial batch may wait for more sequences while the model is idle. 0 = run at once. */
+    maxQueueDelayMs: Type.Number({ minimum: 0, maximum: 1000, default: 0 }),
+    /** Sequences waiting per model version before new requests are refused with OVERLOADED. */
+    maxQueuedSequences: Type.Integer({ minimum: 1, default: 4096 }),
+    /** onnxruntime intra-op threads per session; 0 = one per core. */
+    intraOpThreads: Type.Integer({ minimum: 0, default: 0 }),
+    /** Versions kept loaded per model besides the aliased ones (newest first). */
+    extraLoadedVersions: Type.Integer({ minimum: 0, default: 2 }),
+    /** Request ids remembered to skip redelivered work. */
+    dedupeWindow: Type.Integer({ minimum: 0, default: 50_000 }),
+    shutdownGraceMs: ShutdownGraceMs,
+  },
+  { additionalProperties: false },
+);
+
+export type InferenceConfig = Static<typeof InferenceConfigSchema>;
+
+export function loadInferenceConfig(env: NodeJS.ProcessEnv): InferenceConfig {
+  return loadConfig(InferenceConfigSchema, { env });
+}

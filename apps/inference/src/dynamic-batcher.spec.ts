@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PlatformError, type Prediction } from '@mlops/schemas';
+import { DynamicBatcher, type BatchRunner } from './dynamic-batcher';
+
+/** A runner that records batch sizes and answers after `delayMs`; texts equal to 'boom' fail the batch. */
+function recordingRunner(delayMs = 5) {
+  const batches: string[][] = [];
+  const runner: BatchRunner = {
+    async predict(texts) {
+      batches.push(texts);
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (texts.includes('boom')) throw new Error('kernel failed');
+      return texts.map((t): Prediction => ({ label: t.toUpperCase(), confidence: 1 }));
+    },
+  };
+  return { runner, batches };
+}
+
+const soon = () => Date.now() + 10_000;
+
+test('an idle model runs a lone request at once, without waiting for company', async () => {
+  const { runner, batches } = recordingRunner();
+  const batcher = new DynamicBatcher(runner, { maxBatchSize: 8, maxQueueDelayMs: 0, maxQueuedSequences: 100 });
+  const started = performance.now();
+  const result = await batcher.enqueue({ texts: ['a'], deadline: soon() });
+  assert.deepEqual(result.predictions, [{ label: 'A', confidence: 1 }]);
+  assert.ok(performance.now() - started < 50);
+  assert.deepEqual(batches, [['a']]);
+});
+
+test('requests that arrive while a batch runs share the next batch, each getting its own answers', async () => {
+  const { runner, batches } = recordingRunner(20);
+  const batcher = new DynamicBatcher(runner, { maxBatchSize: 8, maxQueueDelayMs: 0, maxQueuedSequences: 100 });
+  const first = batcher.enqueue({ texts: ['a'], deadline: soon() });
+  const rest = [batcher.enqueue({ texts: ['b', 'c'], deadline: soon() }), batcher.enqueue({ texts: ['d'], deadline: soon() })];
+  const results = await Promise.all([first, ...rest]);
+  assert.deepEqual(batches, [['a'], ['b', 'c', 'd']]);
+  assert.deepEqual(results[1].predictions.map((p) => p.label), ['B', 'C']);
+  assert.deepEqual(results[2].predictions.map((p) => p.label), ['D']);
+  assert.equal(results[2].batchSize, 3);
+});
+
+test('batches never exceed maxBatchSize and never split a request', async () => {
+  const { runner, batches } = recordingRunner(5);
+  const batcher = new DynamicBatcher(runner, { maxBatchSize: 3, maxQueueDelayMs: 0, maxQueuedSequences: 100 });
+  await Promise.all([['x'], ['a', 'b'], ['c', 'd'], ['e'], ['f', 'g', 'h', 'i']].map((texts) => batcher.enqueue({ texts, deadline: soon() })));
+  assert.deepEqual(batches, [['x'], ['a', 'b'], ['c', 'd', 'e'], ['f', 'g', 'h', 'i']]);
+});
+
+test('maxQueueDelayMs lets a partial batch wait for company', async () => {
+  const { runner, batches } = recordingRunner(1);
+  const batcher = new DynamicBatcher(runner, { maxBatchSize: 4, maxQueueDelayMs: 30, maxQueuedSequences: 100 });
+  const a = batcher.enqueue({ texts: ['a'], deadline: soon() });
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const b = batcher.enqueue({ texts: ['b'], deadline: soon() });
+  await Promise.all([a, b]);
+  assert.deepEqual(batches, [['a', 'b']]);
+});
+
+test('a full queue refuses at once with OVERLOADED, and a passed deadline is not run', async () => {
+  const { runner, batches } = recordingRunner(20);
+  const batcher = new DynamicBatcher(runner, { maxBatchSize: 2, maxQueueDelayMs: 0, maxQueuedSequences: 3 });
+  const running = batcher.enqueue({ texts: ['a'], deadline: soon() });
+  const expired = batcher.enqueue({ texts: ['b'], deadline: Date.now() + 5 });
+  const queued = batcher.enqueue({ texts: ['c', 'd'], deadline: soon() });
+  await assert.rejects(batcher.enqueue({ texts: ['e', 'f'], deadline: soon() }), (e: unknown) => e instanceof PlatformError && e.code === 'OVERLOADED');
+  await assert.rejects(expired, (e: unknown) => e instanceof PlatformError && e.code === 'DEADLINE_EXCEEDED');
+  await Promise.all([running, queued]);
+  assert.deepEqual(batches, [['a'], ['c', 'd']]);
+});
+
+test('a failing batch fails its requests with INFERENCE_FAILED and the batcher keeps serving', async () => {
+  const { runner } = recordingRunner(1);
+  const batcher = new DynamicBatcher(runner, { maxBatchSize: 8, maxQueueDelayMs: 0, maxQueuedSequences: 100 });
+  await assert.rejects(batcher.enqueue({ texts: ['boom'], deadline: soon() }), (e: unknown) => e instanceof PlatformError && e.code === 'INFERENCE_FAILED' && /kernel failed/.test(e.message));
+  assert.equal((await batcher.enqueue({ texts: ['ok'], deadline: soon() })).predictions[0].label, 'OK');
+  await batcher.drain();
+  assert.ok(batcher.idle);
+});
