@@ -3,3 +3,4 @@ export * from './admin';
 export * from './producer';
 export * from './consumer';
 export * from './request-reply';
+export * from './model-catalog';

@@ -1,0 +1,106 @@
+/**
+ * What is served and where aliases point, learned from `models.events`. The topic is compacted
+ * state: every reader replays it from the beginning under a group of its own, so each process sees
+ * the whole history and then every change as it happens.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Kafka } from 'kafkajs';
+import { ModelEvent, TOPICS, type ModelVersionInfo } from '@mlops/schemas';
+import type { Logger } from '@mlops/observability';
+import { ValidatingConsumer } from './consumer';
+import type { MessageProducer } from './producer';
+
+interface ModelState {
+  versions: Map<string, ModelVersionInfo>;
+  aliases: Map<string, string>;
+  /** Versions registered or rejected by the trainer, with their status. */
+  statuses: Map<string, 'registered' | 'rejected' | 'retired'>;
+}
+
+export class ModelCatalog {
+  private readonly models = new Map<string, ModelState>();
+  private readonly consumer: ValidatingConsumer<typeof ModelEvent>;
+  private readonly listeners = new Set<(event: ModelEvent) => void>();
+
+  constructor(options: { kafka: Kafka; producer: MessageProducer; logger: Logger; groupPrefix: string }) {
+    this.consumer = new ValidatingConsumer({
+      kafka: options.kafka,
+      groupId: `${options.groupPrefix}-catalog-${randomUUID()}`,
+      topics: [TOPICS.modelsEvents.name],
+      schema: ModelEvent,
+      producer: options.producer,
+      logger: options.logger,
+      fromBeginning: true,
+      handleBatch: async (messages) => {
+        for (const message of messages) this.apply(message.value);
+      },
+    });
+  }
+
+  get isHealthy(): boolean {
+    return this.consumer.isHealthy;
+  }
+
+  start(): Promise<void> {
+    return this.consumer.start();
+  }
+
+  stop(): Promise<void> {
+    return this.consumer.stop();
+  }
+
+  onEvent(listener: (event: ModelEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Applies one event (exposed for tests and for a process's own events). */
+  apply(event: ModelEvent): void {
+    if (event.type === 'version-serving') {
+      this.state(event.info.modelName).versions.set(event.info.modelVersion, event.info);
+    } else if (event.type === 'alias-moved') {
+      this.state(event.modelName).aliases.set(event.alias, event.modelVersion);
+    } else {
+      const status = event.type === 'version-registered' ? 'registered' : event.type === 'version-rejected' ? 'rejected' : 'retired';
+      const state = this.state(event.modelName);
+      state.statuses.set(event.modelVersion, status);
+      if (status === 'retired') state.versions.delete(event.modelVersion);
+    }
+    for (const listener of this.listeners) listener(event);
+  }
+
+  modelNames(): string[] {
+    return [...this.models.keys()].sort();
+  }
+
+  /** The served version an alias points at, if any. */
+  aliasTarget(modelName: string, alias: string): string | undefined {
+    return this.models.get(modelName)?.aliases.get(alias);
+  }
+
+  aliases(modelName: string): Record<string, string> {
+    return Object.fromEntries(this.models.get(modelName)?.aliases ?? []);
+  }
+
+  servedVersion(modelName: string, version: string): ModelVersionInfo | undefined {
+    return this.models.get(modelName)?.versions.get(version);
+  }
+
+  servedVersions(modelName: string): ModelVersionInfo[] {
+    return [...(this.models.get(modelName)?.versions.values() ?? [])];
+  }
+
+  get anyServing(): boolean {
+    for (const state of this.models.values()) if (state.versions.size > 0) return true;
+    return false;
+  }
+
+  private state(modelName: string): ModelState {
+    let state = this.models.get(modelName);
+    if (!state) {
+      state = { versions: new Map(), aliases: new Map(), statuses: new Map() };
+      this.models.set(modelName, state);
+    }
+    return state;
+  }
+}
