@@ -106,9 +106,9 @@ export const METRICS = {
   inferenceRequests: {
     name: 'mlops_inference_requests_total',
     type: 'counter',
-    help: 'Requests scored by the inference app; shadow traffic is scored but never returned',
-    labelNames: ['model_version', 'status', 'traffic'],
-    labelValues: { status: ['success', 'error'], traffic: ['live', 'shadow'] },
+    help: 'Routed requests scored by the inference app (shadow ones too), by outcome',
+    labelNames: ['model_version', 'status'],
+    labelValues: { status: ['success', 'error'] },
     apps: ['inference'],
   },
   inferenceBatchSize: {
@@ -120,7 +120,7 @@ export const METRICS = {
     apps: ['inference'],
   },
   inferenceQueueDelay: {
-    name: 'mlops_inference_queue_delay_seconds',
+    name: 'mlops_inference_queue_seconds',
     type: 'histogram',
     help: 'Time a request waited in the batcher before its batch ran',
     labelNames: ['model_version'],
@@ -138,14 +138,7 @@ export const METRICS = {
   modelsLoaded: {
     name: 'mlops_models_loaded',
     type: 'gauge',
-    help: 'Model versions loaded and ready to serve',
-    labelNames: [],
-    apps: ['inference'],
-  },
-  modelInfo: {
-    name: 'mlops_model_info',
-    type: 'gauge',
-    help: 'Always 1 for each model version loaded; join on model_version for its name',
+    help: 'Always 1 for each model version loaded and ready to serve; sum() counts them',
     labelNames: ['model_name', 'model_version'],
     apps: ['inference'],
   },
