@@ -45,6 +45,8 @@ export interface ValidatingConsumerOptions<S extends TSchema> {
   /** ms without heartbeat before the group gives our partitions to another member. */
   sessionTimeoutMs?: number;
   handleBatch: (messages: ConsumedMessage<Static<S>>[]) => Promise<void>;
+  /** Where rejected messages go; `<topic>.dlq` by default. */
+  deadLetterTopic?: string;
   /** Called after a message is dead-lettered, e.g. to send the requester an error reply. */
   onRejected?: (rejected: RejectedMessage) => Promise<void>;
   /** Counts dead-lettered messages per topic. */
@@ -157,7 +159,7 @@ export class ValidatingConsumer<S extends TSchema> {
       failedAt: Date.now(),
     };
     this.log.warn({ topic: rejected.topic, partition: rejected.partition, offset: rejected.offset, code: rejected.error.code }, rejected.error.message);
-    await this.options.producer.send(deadLetterTopicFor(rejected.topic), { key: letter.key, value: letter });
+    await this.options.producer.send(this.options.deadLetterTopic ?? deadLetterTopicFor(rejected.topic), { key: letter.key, value: letter });
     this.options.onDeadLetter?.(rejected.topic);
     await this.options.onRejected?.(rejected).catch((error: unknown) => this.log.warn({ err: error }, 'could not notify the sender of a rejected message'));
   }

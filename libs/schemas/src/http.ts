@@ -2,7 +2,7 @@
  * HTTP bodies of the gateway's API, in the product's wire format (snake_case), exactly as
  * documented in the README. Limits are configuration, so request schemas are built from them.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TString } from '@sinclair/typebox';
 
 export interface RequestLimits {
   /** Characters per text (the product default is 512). */
@@ -17,7 +17,7 @@ const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC
 const ModelVersionField = Type.String({ minLength: 1, maxLength: 200, description: 'Pin a model version (e.g. v1)' });
 const SubjectIdField = Type.String({ minLength: 1, maxLength: 200, description: 'Stable end-user id, for sticky A/B assignment' });
 
-function textSchema(limits: RequestLimits): TSchema {
+function textSchema(limits: RequestLimits): TString {
   return Type.String({
     minLength: 1,
     maxLength: limits.maxTextLength,

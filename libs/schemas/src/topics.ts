@@ -31,6 +31,9 @@ export const TOPICS = {
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS]['name'];
 
+/** The model answering when a request names none (env MODEL_NAME). */
+export const DEFAULT_MODEL_NAME = 'distilbert-sentiment';
+
 /** Prefix of per-requester reply topics: `inference.replies.<requester id>`. */
 export const REPLY_TOPIC_PREFIX = 'inference.replies.';
 
@@ -48,5 +51,8 @@ export function platformTopics(): TopicSpec[] {
   const topics: TopicSpec[] = Object.values(TOPICS);
   const consumed = [TOPICS.inferenceRequests, TOPICS.inferenceRouted, TOPICS.predictionsLog, TOPICS.feedback, TOPICS.trainingRequests];
   const deadLetters = consumed.map((t) => ({ name: deadLetterTopicFor(t.name), key: t.key, partitions: 1 }));
-  return [...topics, ...deadLetters];
+  // Replies that fail validation at their requester land in one shared dead-letter topic, since
+  // per-requester reply topics come and go with their requesters.
+  const replyDeadLetters = { name: deadLetterTopicFor('inference.replies'), key: 'request id', partitions: 1 };
+  return [...topics, ...deadLetters, replyDeadLetters];
 }
