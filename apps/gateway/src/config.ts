@@ -30,5 +30,5 @@ export type GatewayConfig = Static<typeof GatewayConfigSchema>;
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   // API_PORT / API_HOST / MODEL_NAME are the product's documented names.
-  return loadConfig(GatewayConfigSchema, { env, envAliases: { port: ['API_PORT'], host: ['API_HOST'] } });
+  return loadConfig(GatewayConfigSchema, { env, envAliases: { port: ['API_PORT'], host: ['API_HOST'], modelName: ['MODEL_NAME'] } });
 }
