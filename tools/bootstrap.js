@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Entry point of the npm scripts. Plain JavaScript with no dependencies, because it runs on a
+// fresh clone: it installs what is missing (npm ci), then hands over to the TypeScript tools.
+//
+//   node tools/bootstrap.js start|test [--unit|--integration]|kafka <start|stop|...>|bench <name>
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+
+const root = path.resolve(__dirname, '..');
+
+function installIfNeeded() {
+  const lock = path.join(root, 'package-lock.json');
+  const installed = path.join(root, 'node_modules', '.package-lock.json');
+  const stale = !fs.existsSync(installed) || fs.statSync(lock).mtimeMs > fs.statSync(installed).mtimeMs;
+  if (!stale) return;
+  console.log('Installing dependencies (npm ci) ...');
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error('npm ci failed; see the output above.');
+    process.exit(result.status ?? 1);
+  }
+}
+
+const TOOLS = {
+  start: 'tools/platform/start.ts',
+  test: 'tools/platform/test.ts',
+  kafka: 'tools/kafka/main.ts',
+  redis: 'tools/redis/main.ts',
+  bench: 'tools/bench/main.ts',
+};
+
+function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  const tool = TOOLS[command];
+  if (!tool) {
+    console.error(`usage: node tools/bootstrap.js <${Object.keys(TOOLS).join('|')}> [args]`);
+    process.exit(2);
+  }
+  installIfNeeded();
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, tool), ...rest], { cwd: root, stdio: 'inherit' });
+  if (result.signal) process.kill(process.pid, result.signal);
+  process.exit(result.status ?? 1);
+}
+
+main();
