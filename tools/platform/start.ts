@@ -39,7 +39,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void stopAll(0));
 
   try {
-    await ensureModel({ modelStoreDir, kafkaBrokers: services.kafkaBrokers });
+    await ensureModel({ modelStoreDir });
     const build = spawnSync('npx', ['nx', 'run-many', '-t', 'build', '-p', ...apps.map((a) => a.app), '--output-style=static'], {
       cwd: workspaceRoot,
       stdio: 'inherit',
