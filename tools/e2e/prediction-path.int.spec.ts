@@ -1,0 +1,121 @@
+/**
+ * The walking skeleton, end to end on the real broker: HTTP → gateway → Kafka → ab-router →
+ * Kafka → inference (onnxruntime-node) → Kafka → gateway → HTTP; and the same contract for an
+ * outside Kafka producer.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { createKafka, deleteTopics, ensureTopics } from '@mlops/messaging';
+import type { InferenceReply } from '@mlops/schemas';
+import { startPlatform, type PlatformUnderTest } from './platform-harness';
+
+let platform: PlatformUnderTest;
+
+before(async () => {
+  platform = await startPlatform();
+});
+
+after(async () => {
+  await platform?.stop();
+});
+
+async function postJson(path: string, body: unknown) {
+  const response = await fetch(`${platform.gatewayUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+test('POST /predict answers in the documented shape with the production version', async () => {
+  const { status, body } = await postJson('/predict', { text: 'I love this product!' });
+  assert.equal(status, 200, JSON.stringify(body));
+  assert.deepEqual(Object.keys(body).sort(), ['confidence', 'model_version', 'prediction', 'processing_time', 'request_id', 'timestamp']);
+  assert.ok(['POSITIVE', 'NEGATIVE'].includes(body.prediction as string));
+  assert.ok((body.confidence as number) >= 0.5 && (body.confidence as number) <= 1);
+  assert.equal(body.model_version, 'v1');
+  assert.ok((body.processing_time as number) > 0 && (body.processing_time as number) < 10);
+});
+
+test('the same text gets the same answer, alone or inside a batch', async () => {
+  const single = await postJson('/predict', { text: 'Terrible experience.' });
+  const batch = await postJson('/predict/batch', { texts: ['Great product!', 'Terrible experience.', 'Average quality, nothing special at all.'] });
+  assert.equal(batch.status, 200);
+  assert.equal(batch.body.batch_size, 3);
+  const predictions = batch.body.predictions as { prediction: string; confidence: number }[];
+  assert.equal(predictions.length, 3);
+  assert.equal(predictions[1].prediction, single.body.prediction);
+  assert.ok(Math.abs(predictions[1].confidence - (single.body.confidence as number)) < 1e-4, 'padding in a batch does not change the answer');
+});
+
+test('GET /model/info describes the served version', async () => {
+  const info = (await (await fetch(`${platform.gatewayUrl}/model/info`)).json()) as Record<string, unknown>;
+  assert.equal(info.name, 'distilbert-sentiment');
+  assert.equal(info.version, 'v1');
+  assert.equal(info.task, 'sentiment-analysis');
+  assert.deepEqual(info.aliases, ['production']);
+  const parameters = info.parameters as { total_parameters: number; model_size_mb: number };
+  assert.ok(parameters.total_parameters > 1_000_000 && parameters.model_size_mb > 1);
+});
+
+test('a pinned version that does not exist is a 404 naming it; a pinned one that exists answers', async () => {
+  const missing = await postJson('/predict', { text: 'hello', model_version: 'v99' });
+  assert.equal(missing.status, 404);
+  assert.equal(missing.body.error, 'model_not_found');
+  assert.match(String(missing.body.message), /'v99'/);
+  const pinned = await postJson('/predict', { text: 'hello', model_version: 'v1' });
+  assert.equal(pinned.status, 200);
+});
+
+test('readiness and the metrics name the served version', async () => {
+  const ready = await fetch(`${platform.gatewayUrl}/ready`);
+  assert.equal(ready.status, 200);
+  const metrics = await (await fetch(`${platform.gatewayUrl}/metrics`)).text();
+  assert.match(metrics, /mlops_prediction_requests_total\{model_version="v1",status="success",app="gateway"\} [1-9]/);
+  assert.match(metrics, /mlops_prediction_latency_seconds_bucket\{le="[^"]+",model_version="v1",app="gateway"\}/);
+});
+
+test('an outside Kafka producer gets its results on its own reply topic; a bad message gets an error reply', async () => {
+  const logger = pino({ level: 'silent' });
+  const kafka = createKafka({ brokers: platform.kafkaBrokers.split(','), clientId: 'e2e-outside-producer', logger });
+  const replyTopic = `test-replies-${randomUUID()}`;
+  await ensureTopics(kafka, [{ name: replyTopic, key: 'request id', partitions: 1 }]);
+  const consumer = kafka.consumer({ groupId: `test-${randomUUID()}` });
+  const producer = kafka.producer();
+  try {
+    const replies = new Map<string, InferenceReply>();
+    await consumer.connect();
+    await consumer.subscribe({ topic: replyTopic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void replies.set(message.key!.toString(), JSON.parse(message.value!.toString())) });
+    await producer.connect();
+    const good = `outside-${randomUUID()}`;
+    const bad = `outside-bad-${randomUUID()}`;
+    await producer.send({
+      topic: 'inference.requests',
+      messages: [
+        { key: good, value: JSON.stringify({ schemaVersion: 1, requestId: good, texts: ['what a wonderful film', 'dull'], deadline: Date.now() + 30_000, replyTo: { topic: replyTopic } }) },
+        // texts must be a list: this one is dead-lettered, and its sender still hears why.
+        { key: bad, value: JSON.stringify({ schemaVersion: 1, requestId: bad, texts: 'not a list', deadline: Date.now() + 30_000, replyTo: { topic: replyTopic } }) },
+      ],
+    });
+    const until = Date.now() + 30_000;
+    while ((!replies.has(good) || !replies.has(bad)) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    const goodReply = replies.get(good);
+    assert.ok(goodReply?.ok, JSON.stringify(goodReply));
+    assert.equal(goodReply.predictions.length, 2);
+    assert.equal(goodReply.modelVersion, 'v1');
+    const badReply = replies.get(bad);
+    assert.ok(badReply && !badReply.ok, JSON.stringify(badReply));
+    assert.equal(badReply.error.code, 'VALIDATION_ERROR');
+    assert.match(badReply.error.message, /texts: must be array/);
+  } finally {
+    await consumer.disconnect();
+    await producer.disconnect();
+    await deleteTopics(kafka, [replyTopic]);
+  }
+});
+
+test('SIGTERM stops every app cleanly (exit 0)', async () => {
+  const codes = await platform.stop();
+  assert.deepEqual(codes, codes.map(() => 0));
+  platform = undefined as never;
+});
