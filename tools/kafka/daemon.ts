@@ -1,0 +1,147 @@
+/**
+ * What a local daemon needs from its launcher: a pid file that is trusted only while the process
+ * behind it is still the program we started (pids are reused), a start/stop lock (several
+ * engineers and test runs share one checkout), a bounded stop, and the tail of a log on failure.
+ * Used by tools/kafka and tools/redis.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+
+/** The repository root: tools/kafka/ is two levels down. */
+export const workspaceRoot = path.resolve(__dirname, '..', '..');
+
+export type LogLine = (line: string) => void;
+
+/** Library callers (tests, `npm start`) keep stdout for themselves; the CLIs pass console.log. */
+export const logToStderr: LogLine = (line) => process.stderr.write(`${line}\n`);
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * True while `pid` is alive and its command line contains `marker`. A zombie or a reused pid
+ * has another (or an empty) command line, so it does not count.
+ */
+export function isOurProcess(pid: number, marker: string): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    // ESRCH: gone. EPERM: alive but not ours to signal, so not a process we started.
+    return false;
+  }
+  try {
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+    return cmdline.includes(marker);
+  } catch {
+    return false;
+  }
+}
+
+/** The pid in `pidFile` if that process is still ours, else undefined (a stale file is removed). */
+export function runningPid(pidFile: string, marker: string): number | undefined {
+  let pid: number;
+  try {
+    pid = Number.parseInt(fs.readFileSync(pidFile, 'utf8').trim(), 10);
+  } catch {
+    return undefined;
+  }
+  if (Number.isInteger(pid) && pid > 0 && isOurProcess(pid, marker)) return pid;
+  fs.rmSync(pidFile, { force: true });
+  return undefined;
+}
+
+/** SIGTERM, wait up to `graceMs` for the exit, then SIGKILL. Resolves to how it ended. */
+export async function stopProcess(pid: number, marker: string, graceMs: number): Promise<'terminated' | 'killed'> {
+  process.kill(pid, 'SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (Date.now() < deadline) {
+    if (!isOurProcess(pid, marker)) return 'terminated';
+    await sleep(100);
+  }
+  process.kill(pid, 'SIGKILL');
+  while (isOurProcess(pid, marker)) await sleep(50);
+  return 'killed';
+}
+
+/** True when something accepts TCP connections on host:port. */
+export function portAnswers(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    const done = (answers: boolean) => {
+      socket.destroy();
+      resolve(answers);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** The last `lineCount` lines of a log file, or '' when it does not exist. */
+export function tailFile(file: string, lineCount = 40): string {
+  try {
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+    return lines.slice(-lineCount).join('\n');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Runs `action` holding an exclusive lock file, so two `start`s racing in one checkout do not
+ * launch two daemons on one data directory. A lock left by a dead process is taken over.
+ */
+export async function withLock<T>(lockFile: string, action: () => Promise<T>, timeoutMs = 180_000): Promise<T> {
+  fs.mkdirSync(path.dirname(lockFile), { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number.parseInt(fs.readFileSync(lockFile, 'utf8').trim(), 10);
+      if (!isOurProcess(owner, 'node')) fs.rmSync(lockFile, { force: true });
+      else if (Date.now() > deadline) throw new Error(`${lockFile} is held by pid ${owner}`);
+      else await sleep(250);
+    }
+  }
+  try {
+    return await action();
+  } finally {
+    fs.rmSync(lockFile, { force: true });
+  }
+}
+
+/** Polls `probe` every `intervalMs` until it returns true; false if `timeoutMs` passes first. */
+export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, intervalMs = 250): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe()) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(intervalMs);
+  }
+}
+
+/**
+ * The `start | stop | ...` command line shared by tools/kafka/main.ts and tools/redis/main.ts:
+ * exit 0 on success, 1 on failure (message on stderr), 2 on an unknown command.
+ */
+export function runCli(program: string, commands: Record<string, () => Promise<number>>): void {
+  const name = process.argv[2] ?? '';
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`usage: npx tsx ${program} ${Object.keys(commands).join(' | ')}\n`);
+    process.exitCode = name === '--help' ? 0 : 2;
+    return;
+  }
+  command().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
