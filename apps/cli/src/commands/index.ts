@@ -1,4 +1,9 @@
 import type { CliCommand } from '../command';
+import { modelsCommand } from './models';
+import { predictCommand } from './predict';
 
 /** Every `mlops` command, in the order `mlops --help` lists them. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [
+  predictCommand,
+  modelsCommand,
+];
