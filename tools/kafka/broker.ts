@@ -12,8 +12,10 @@ import {
   type LogLine,
   isOurProcess,
   logToStderr,
-  portAnswers,
+  portFrom,
+  refuseTakenPort,
   runningPid,
+  stopDaemon,
   stopProcess,
   tailFile,
   waitUntil,
@@ -81,13 +83,6 @@ interface Resolved {
   pidFile: string;
   /** Only a java process started on this run folder's server.properties is ours. */
   marker: string;
-}
-
-function portFrom(value: number | string | undefined, fallback: number, key: string): number {
-  if (value === undefined || value === '') return fallback;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new RangeError(`${key} must be a TCP port, got '${value}'`);
-  return port;
 }
 
 function resolve(options: BrokerOptions): Resolved {
@@ -187,17 +182,6 @@ function launch(libsDir: string, config: Resolved): number {
   return broker.pid;
 }
 
-async function refuseTakenPorts(config: Resolved): Promise<void> {
-  for (const [key, port] of [['KAFKA_PORT', config.port], ['KAFKA_CONTROLLER_PORT', config.controllerPort]] as const) {
-    if (await portAnswers('127.0.0.1', port)) {
-      throw new Error(
-        `port ${port} is taken by a process that is not the broker of ${config.runDir}: stop it, or set ${key} to a free port ` +
-          '(or KAFKA_BROKERS to use a cluster that is already running)',
-      );
-    }
-  }
-}
-
 async function startUnlocked(config: Resolved): Promise<BrokerHandle> {
   const runningAlready = runningPid(config.pidFile, config.marker);
   if (runningAlready !== undefined) {
@@ -205,7 +189,9 @@ async function startUnlocked(config: Resolved): Promise<BrokerHandle> {
     return { bootstrap: config.bootstrap, started: false, external: false, pid: runningAlready };
   }
   const libsDir = ensureKafkaJars({ cacheDir: config.cacheDir, log: config.log });
-  await refuseTakenPorts(config);
+  const owner = `broker of ${config.runDir}`;
+  await refuseTakenPort(config.port, owner, 'KAFKA_PORT', 'KAFKA_BROKERS');
+  await refuseTakenPort(config.controllerPort, owner, 'KAFKA_CONTROLLER_PORT', 'KAFKA_BROKERS');
   const startedAt = Date.now();
   const pid = launch(libsDir, config);
   const ready = await waitUntil(async () => !isOurProcess(pid, config.marker) || (await answers(config.bootstrap)), config.startTimeoutMs);
@@ -220,16 +206,8 @@ async function startUnlocked(config: Resolved): Promise<BrokerHandle> {
   return { bootstrap: config.bootstrap, started: true, external: false, pid };
 }
 
-async function stopUnlocked(config: Resolved): Promise<boolean> {
-  const pid = runningPid(config.pidFile, config.marker);
-  if (pid === undefined) {
-    config.log('kafka: not running; nothing to stop');
-    return false;
-  }
-  const ending = await stopProcess(pid, config.marker, config.stopTimeoutMs);
-  fs.rmSync(config.pidFile, { force: true });
-  config.log(ending === 'terminated' ? `kafka: stopped (pid ${pid})` : `kafka: pid ${pid} ignored SIGTERM for ${config.stopTimeoutMs} ms; killed`);
-  return true;
+function stopUnlocked(config: Resolved): Promise<boolean> {
+  return stopDaemon('kafka', config.pidFile, config.marker, config.stopTimeoutMs, config.log);
 }
 
 function externalNotice(config: Resolved, action: string): BrokerHandle {

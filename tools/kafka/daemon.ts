@@ -63,6 +63,27 @@ export async function stopProcess(pid: number, marker: string, graceMs: number):
   return 'killed';
 }
 
+/** Stops the daemon behind `pidFile` if it is running; resolves to whether one was. */
+export async function stopDaemon(name: string, pidFile: string, marker: string, graceMs: number, log: LogLine): Promise<boolean> {
+  const pid = runningPid(pidFile, marker);
+  if (pid === undefined) {
+    log(`${name}: not running; nothing to stop`);
+    return false;
+  }
+  const ending = await stopProcess(pid, marker, graceMs);
+  fs.rmSync(pidFile, { force: true });
+  log(ending === 'terminated' ? `${name}: stopped (pid ${pid})` : `${name}: pid ${pid} ignored SIGTERM for ${graceMs} ms; killed`);
+  return true;
+}
+
+/** A port from an option or env value; `key` names the setting in the error. */
+export function portFrom(value: number | string | undefined, fallback: number, key: string): number {
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new RangeError(`${key} must be a TCP port, got '${value}'`);
+  return port;
+}
+
 /** True when something accepts TCP connections on host:port. */
 export function portAnswers(host: string, port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
@@ -75,6 +96,15 @@ export function portAnswers(host: string, port: number, timeoutMs = 500): Promis
     socket.once('connect', () => done(true));
     socket.once('error', () => done(false));
   });
+}
+
+/** Throws, naming the env key that moves it, when something not ours already listens on `port`. */
+export async function refuseTakenPort(port: number, owner: string, key: string, externalKey: string): Promise<void> {
+  if (!(await portAnswers('127.0.0.1', port))) return;
+  throw new Error(
+    `port ${port} is taken by a process that is not the ${owner}: stop it, or set ${key} to a free port ` +
+      `(or ${externalKey} to use a server that is already running)`,
+  );
 }
 
 /** The last `lineCount` lines of a log file, or '' when it does not exist. */
