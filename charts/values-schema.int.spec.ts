@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chartDir, environments, helm, valuesArgs } from './testing/helm';
+
+for (const env of environments) {
+  test(`helm lint --strict passes with values-${env}.yaml`, () => {
+    const result = helm(['lint', '--strict', chartDir, ...valuesArgs(env)]);
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /1 chart\(s\) linted, 0 chart\(s\) failed/);
+  });
+}
+
+/** `helm template` with one wrong value must stop, and say which key is wrong. */
+const rejected: [string, string[], RegExp][] = [
+  ['a negative replica count', ['--set', 'gateway.replicas=-1'], /\/gateway\/replicas': minimum: got -1/],
+  ['a replica count that is not a number', ['--set', 'gateway.replicas=two'], /\/gateway\/replicas': got string, want integer/],
+  ['a misspelt key', ['--set', 'gateway.replica=2'], /\/gateway\/replica': false schema/],
+  ['a GPU for an app other than the trainer', ['--set', 'inference.gpu.enabled=true'], /\/inference\/gpu': false schema/],
+  ['an unknown auth mode', ['--set', 'gateway.config.auth.mode=none'], /\/gateway\/config\/auth\/mode': value must be one of 'open', 'api-key', 'jwt'/],
+  ['a writable model store for inference', ['--set', 'inference.modelStore=readWrite'], /\/inference\/modelStore': value must be 'readOnly'/],
+  ['running as root', ['--set', 'global.podSecurityContext.runAsNonRoot=false'], /\/global\/podSecurityContext\/runAsNonRoot'/],
+  ['a container without a memory limit', ['--set', 'inference.resources.limits.memory=null'], /\/inference\/resources\/limits': missing property 'memory'/],
+  ['an HPA lower bound of zero', ['--set', 'inference.autoscaling.minReplicas=0'], /\/inference\/autoscaling\/minReplicas': minimum: got 0, want 1/],
+  ['a Kafka broker without a port', ['--set', 'global.config.kafka.brokers={kafka}'], /\/global\/config\/kafka\/brokers\/0'/],
+  ['an HPA whose max is below its min', ['--set', 'gateway.autoscaling.minReplicas=3'], /gateway\.autoscaling: maxReplicas \(2\) is below minReplicas \(3\)/],
+  ['JWT auth without a signing secret', ['--set', 'gateway.config.auth.mode=jwt'], /needs AUTH_JWT_SECRET/],
+  ['an ingress without a host', ['--set', 'gateway.ingress.enabled=true'], /gateway\.ingress\.host is required/],
+];
+
+for (const [what, args, message] of rejected) {
+  test(`the chart refuses ${what}`, () => {
+    const result = helm(['template', 'mlops', chartDir, ...valuesArgs('dev'), ...args]);
+    assert.notEqual(result.status, 0, `helm template ${args.join(' ')} should fail`);
+    assert.match(result.stderr, message);
+  });
+}
+
+test('the same settings pass when the value is right', () => {
+  const result = helm(['template', 'mlops', chartDir, ...valuesArgs('dev'), '--set', 'gateway.replicas=3', '--set', 'gateway.config.auth.mode=jwt', '--set', 'gateway.existingSecret=gateway-auth']);
+  assert.equal(result.status, 0, result.stderr);
+});
