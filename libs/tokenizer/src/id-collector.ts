@@ -1,0 +1,89 @@
+/**
+ * Turns texts into word-piece ids, appended to one growing buffer so a batch is tokenized without
+ * per-row arrays: special tokens in the text, then normalized words, then their cached pieces.
+ */
+import { WordScanner, type WordSink } from './pre-tokenize';
+import type { SegmentVisitor, SpecialTokenMatcher } from './special-tokens';
+import type { WordPieceModel } from './wordpiece';
+
+export class IdCollector implements WordSink, SegmentVisitor {
+  /** ids[0, count) are the pieces collected since the last reset. */
+  ids = new Int32Array(4096);
+  count = 0;
+  private offsets: Int32Array | null = null;
+  private input = '';
+  private stopAt = 0;
+  private readonly scanner = new WordScanner();
+
+  constructor(
+    private readonly model: WordPieceModel,
+    private readonly specialTokens: SpecialTokenMatcher,
+  ) {}
+
+  reset(withOffsets: boolean): void {
+    this.count = 0;
+    this.offsets = withOffsets ? new Int32Array(this.ids.length * 2) : null;
+  }
+
+  /** Appends the pieces of `text`, at most `limit` of them; returns how many were appended. */
+  collect(text: string, limit: number): number {
+    const first = this.count;
+    this.input = text;
+    this.stopAt = first + limit;
+    if (limit > 0) this.specialTokens.split(text, this);
+    if (this.count > this.stopAt) this.count = this.stopAt;
+    this.input = '';
+    return this.count - first;
+  }
+
+  /** Offsets of `count` pieces from `first`, between [0, 0] for [CLS] and [SEP], padded to `total`. */
+  rowOffsets(first: number, count: number, total: number): Array<[number, number]> {
+    const offsets: Array<[number, number]> = [[0, 0]];
+    const source = this.offsets;
+    for (let k = first; k < first + count && source; k++) offsets.push([source[2 * k], source[2 * k + 1]]);
+    while (offsets.length < total) offsets.push([0, 0]);
+    return offsets;
+  }
+
+  text(start: number, end: number): boolean {
+    return this.scanner.scan(this.input, start, end, this);
+  }
+
+  special(id: number, start: number, end: number): boolean {
+    this.push(id, start, end);
+    return this.count < this.stopAt;
+  }
+
+  word(word: string, start: number, _end: number, align: Int32Array | null): boolean {
+    const { ids, ends } = this.model.pieces(word);
+    let pieceStart = 0;
+    for (let k = 0; k < ids.length; k++) {
+      const pieceEnd = ends[k];
+      if (align === null) this.push(ids[k], start + pieceStart, start + pieceEnd);
+      else this.push(ids[k], align[2 * pieceStart], align[2 * pieceEnd - 1]);
+      pieceStart = pieceEnd;
+    }
+    return this.count < this.stopAt;
+  }
+
+  private push(id: number, start: number, end: number): void {
+    if (this.count === this.ids.length) this.grow();
+    this.ids[this.count] = id;
+    if (this.offsets) {
+      this.offsets[2 * this.count] = start;
+      this.offsets[2 * this.count + 1] = end;
+    }
+    this.count += 1;
+  }
+
+  private grow(): void {
+    const ids = new Int32Array(this.ids.length * 2);
+    ids.set(this.ids);
+    this.ids = ids;
+    if (this.offsets) {
+      const offsets = new Int32Array(ids.length * 2);
+      offsets.set(this.offsets);
+      this.offsets = offsets;
+    }
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * BERT-uncased normalization and pre-tokenization in one pass over the text, without building the
+ * normalized text: clean (drop NUL, U+FFFD, controls, format and unassigned characters; whitespace
+ * becomes a space), isolate CJK ideographs, NFD and strip nonspacing marks, lowercase; then split
+ * on whitespace and punctuation. Every decision comes from the per-code-point table recorded from
+ * Hugging Face `tokenizers` (unicode-classes.ts).
+ *
+ * Fast path: while a word holds only ASCII letters/digits and characters the normalizer keeps as
+ * they are, the normalized word is a slice of the input (lowercased), and no per-character
+ * alignment is kept. Anything else builds the word in a buffer with the original span of each
+ * UTF-16 unit, so token offsets point into the input text.
+ */
+import {
+  KIND_HANGUL,
+  KIND_IDENTITY,
+  KIND_ISOLATED,
+  KIND_MAPPED,
+  KIND_MASK,
+  KIND_REMOVED,
+  REORDER_BIT,
+  SPLIT_MASK,
+  SPLIT_PUNCT,
+  SPLIT_SHIFT,
+  SPLIT_SPACE,
+  SPLIT_WORD,
+  charClasses,
+  hangulJamo,
+  mappedString,
+} from './unicode-classes';
+
+/** Receives the pre-tokens (words) of a text in order. */
+export interface WordSink {
+  /**
+   * `word` is normalized; `start`..`end` is its span in the input (UTF-16 units). `align` is null
+   * when unit k of `word` comes from unit `start + k` of the input; otherwise it holds, for each
+   * unit of `word`, the [start, end) of the input character it comes from (2 entries per unit).
+   * Returns false to stop the scan (the sequence is full).
+   */
+  word(word: string, start: number, end: number, align: Int32Array | null): boolean;
+}
+
+// What an ASCII character does, derived from the table so the fast path cannot disagree with it.
+const ASCII_WORD = 0;
+const ASCII_UPPER = 1;
+const ASCII_SPACE = 2;
+const ASCII_PUNCT = 3;
+const ASCII_REMOVED = 4;
+
+function asciiActions(): Uint8Array {
+  const actions = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    const kind = charClasses[c] & KIND_MASK;
+    const split = (charClasses[c] >> SPLIT_SHIFT) & SPLIT_MASK;
+    const mapped = kind === KIND_MAPPED ? mappedString(c) : '';
+    if (kind === KIND_REMOVED) actions[c] = ASCII_REMOVED;
+    else if (kind === KIND_IDENTITY && split === SPLIT_WORD) actions[c] = ASCII_WORD;
+    else if (kind === KIND_IDENTITY && split === SPLIT_PUNCT) actions[c] = ASCII_PUNCT;
+    else if ((kind === KIND_IDENTITY && split === SPLIT_SPACE) || mapped === ' ') actions[c] = ASCII_SPACE;
+    else if (mapped === String.fromCharCode(c).toLowerCase() && mapped !== String.fromCharCode(c)) actions[c] = ASCII_UPPER;
+    else throw new Error(`unicode table: unexpected class for ASCII ${c}`);
+  }
+  return actions;
+}
+
+const ASCII_ACTIONS = asciiActions();
+
+function lowerAscii(word: string): string {
+  return word.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
+}
+
+/** Splits texts into normalized words; one instance is reused (it is not re-entrant). */
+export class WordScanner {
+  private text = '';
+  private sink: WordSink | null = null;
+  private stopped = false;
+  // The open word: wordStart < 0 when none. In pure mode the word is
+  // lower(text.slice(wordStart, wordEnd)); otherwise it is `buffer`, with `align`.
+  private wordStart = -1;
+  private wordEnd = 0;
+  private pure = true;
+  private hasUpper = false;
+  private hasNonAscii = false;
+  private reorderCount = 0;
+  private buffer = '';
+  private align: number[] = [];
+
+  /** Feeds the words of text[from, to) to the sink; returns false if the sink stopped the scan. */
+  scan(text: string, from: number, to: number, sink: WordSink): boolean {
+    this.text = text;
+    this.sink = sink;
+    this.stopped = false;
+    this.wordStart = -1;
+    let i = from;
+    while (i < to && !this.stopped) {
+      const c = text.charCodeAt(i);
+      if (c < 128) {
+        const action = ASCII_ACTIONS[c];
+        if (action <= ASCII_UPPER) {
+          if (this.wordStart < 0) this.openWord(i);
+          if (this.pure && i === this.wordEnd) {
+            this.wordEnd = i + 1;
+            if (action === ASCII_UPPER) this.hasUpper = true;
+          } else {
+            this.appendUnits(action === ASCII_UPPER ? String.fromCharCode(c + 32) : text[i], i, i + 1, false);
+          }
+        } else if (action === ASCII_SPACE) {
+          this.flush();
+        } else if (action === ASCII_PUNCT) {
+          this.flush();
+          this.emitSingle(text[i], i, i + 1, true);
+        }
+        i += 1;
+        continue;
+      }
+      let cp = c;
+      let length = 1;
+      if (c >= 0xd800 && c <= 0xdbff && i + 1 < to) {
+        const low = text.charCodeAt(i + 1);
+        if (low >= 0xdc00 && low <= 0xdfff) {
+          cp = (c - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+          length = 2;
+        }
+      }
+      // A lone surrogate's class is KIND_REMOVED, as its U+FFFD replacement would be.
+      this.nonAscii(cp, i, i + length);
+      i += length;
+    }
+    if (!this.stopped) this.flush();
+    this.sink = null;
+    return !this.stopped;
+  }
+
+  private nonAscii(cp: number, start: number, end: number): void {
+    const classBits = charClasses[cp];
+    const kind = classBits & KIND_MASK;
+    if (kind === KIND_REMOVED) return;
+    if (classBits & REORDER_BIT) this.reorderCount += 1;
+    if (kind === KIND_IDENTITY) {
+      const split = (classBits >> SPLIT_SHIFT) & SPLIT_MASK;
+      if (split === SPLIT_WORD) {
+        this.appendUnits(this.text.slice(start, end), start, end, true);
+      } else {
+        this.flush();
+        if (split === SPLIT_PUNCT) this.emitSingle(this.text.slice(start, end), start, end, true);
+      }
+    } else if (kind === KIND_ISOLATED) {
+      this.flush();
+      this.emitSingle(this.text.slice(start, end), start, end, true);
+    } else if (kind === KIND_HANGUL) {
+      this.appendUnits(hangulJamo(cp), start, end, false);
+    } else {
+      this.mapped(mappedString(cp), start, end);
+    }
+  }
+
+  /** A mapped character's output: word characters, one space, one punctuation mark, or ' x '. */
+  private mapped(output: string, start: number, end: number): void {
+    for (const char of output) {
+      const split = (charClasses[char.codePointAt(0) ?? 0] >> SPLIT_SHIFT) & SPLIT_MASK;
+      if (split === SPLIT_WORD) {
+        this.appendUnits(char, start, end, false);
+      } else {
+        this.flush();
+        if (split === SPLIT_PUNCT) this.emitSingle(char, start, end, false);
+      }
+    }
+  }
+
+  private openWord(start: number): void {
+    this.wordStart = start;
+    this.wordEnd = start;
+    this.pure = true;
+    this.hasUpper = false;
+    this.hasNonAscii = false;
+  }
+
+  /**
+   * Appends normalized units that all come from input[start, end); `sameAsInput` when they are
+   * that input slice unchanged.
+   */
+  private appendUnits(units: string, start: number, end: number, sameAsInput: boolean): void {
+    if (this.wordStart < 0) this.openWord(start);
+    if (this.pure && sameAsInput && start === this.wordEnd) {
+      this.wordEnd = end;
+      if (units.charCodeAt(0) >= 128) this.hasNonAscii = true;
+      return;
+    }
+    if (this.pure) this.leavePureMode();
+    this.buffer += units;
+    for (let k = 0; k < units.length; k++) this.align.push(start, end);
+    this.wordEnd = end;
+  }
+
+  /** Copies the pure word into the buffer with its identity alignment. */
+  private leavePureMode(): void {
+    const word = this.pureWord();
+    this.buffer = word;
+    this.align.length = 0;
+    for (let k = 0; k < word.length; k++) this.align.push(this.wordStart + k, this.wordStart + k + 1);
+    this.pure = false;
+  }
+
+  private pureWord(): string {
+    const word = this.text.slice(this.wordStart, this.wordEnd);
+    if (!this.hasUpper) return word;
+    return this.hasNonAscii ? lowerAscii(word) : word.toLowerCase();
+  }
+
+  /** A word of one character (punctuation, CJK ideograph); `sameAsInput` as for appendUnits. */
+  private emitSingle(word: string, start: number, end: number, sameAsInput: boolean): void {
+    if (this.stopped) return;
+    const align = sameAsInput ? null : spanAlignment(word.length, start, end);
+    if (this.sink && !this.sink.word(word, start, end, align)) this.stopped = true;
+  }
+
+  private flush(): void {
+    if (this.wordStart < 0 || this.stopped) {
+      this.reorderCount = 0;
+      return;
+    }
+    const start = this.wordStart;
+    const end = this.wordEnd;
+    let word: string;
+    let align: Int32Array | null = null;
+    if (this.reorderCount >= 2) {
+      word = reorderedWord(this.text.slice(start, end));
+      align = spanAlignment(word.length, start, end);
+    } else if (this.pure) {
+      word = this.pureWord();
+    } else {
+      word = this.buffer;
+      align = Int32Array.from(this.align);
+    }
+    this.wordStart = -1;
+    this.reorderCount = 0;
+    this.buffer = '';
+    this.align.length = 0;
+    if (this.sink && !this.sink.word(word, start, end, align)) this.stopped = true;
+  }
+}
+
+/** Every one of `units` normalized units comes from input[start, end). */
+function spanAlignment(units: number, start: number, end: number): Int32Array {
+  const align = new Int32Array(units * 2);
+  for (let k = 0; k < units; k++) {
+    align[2 * k] = start;
+    align[2 * k + 1] = end;
+  }
+  return align;
+}
+
+/**
+ * The exact normalization of a word holding two or more characters whose output keeps a
+ * combining mark: NFD reorders marks across characters, so apply it to the cleaned word as a
+ * whole (removed characters first taken out, as the cleaning step does before NFD), then map each
+ * decomposed character through the table. Every unit gets the whole word's span as its offset.
+ */
+function reorderedWord(original: string): string {
+  let cleaned = '';
+  for (const char of original) {
+    if ((charClasses[char.codePointAt(0) ?? 0] & KIND_MASK) !== KIND_REMOVED) cleaned += char;
+  }
+  let word = '';
+  for (const char of cleaned.normalize('NFD')) {
+    const cp = char.codePointAt(0) ?? 0;
+    const kind = charClasses[cp] & KIND_MASK;
+    if (kind === KIND_IDENTITY) word += char;
+    else if (kind === KIND_MAPPED) word += mappedString(cp);
+    else if (kind === KIND_HANGUL) word += hangulJamo(cp);
+  }
+  return word;
+}
