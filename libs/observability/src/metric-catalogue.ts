@@ -62,6 +62,15 @@ export const METRICS = {
     apps: ['gateway'],
   },
 
+  routerRequests: {
+    name: 'mlops_router_requests_total',
+    type: 'counter',
+    help: 'Requests the ab-router assigned a model version, by routing reason (alias, pinned, experiment, ...) and outcome',
+    labelNames: ['reason', 'status'],
+    labelValues: { status: ['success', 'error'] },
+    apps: ['ab-router'],
+  },
+
   // --- Model quality (ab-router joins feedback to predictions) ---
   modelAccuracy: {
     name: 'mlops_model_accuracy',
