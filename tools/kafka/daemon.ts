@@ -175,3 +175,15 @@ export function runCli(program: string, commands: Record<string, () => Promise<n
     },
   );
 }
+
+/** A TCP port that was free a moment ago, for specs that run a private instance beside the shared one. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

@@ -30,7 +30,7 @@ export interface RedisOptions {
   startTimeoutMs?: number;
   /** How long `stop` waits after SIGTERM (Redis saves its snapshot) before SIGKILL, ms; default 20 s. */
   stopTimeoutMs?: number;
-  /** Where REDIS_URL and REDIS_PORT are read; default process.env. */
+  /** Where REDIS_URL, REDIS_PORT and the PATH searched for redis-server are read; default process.env. */
   env?: NodeJS.ProcessEnv;
   /** Progress lines; default stderr. */
   log?: LogLine;
@@ -61,6 +61,8 @@ interface Resolved {
   startTimeoutMs: number;
   stopTimeoutMs: number;
   external?: string;
+  /** PATH searched for redis-server. */
+  searchPath?: string;
   log: LogLine;
   redisUrl: string;
   pidFile: string;
@@ -80,6 +82,7 @@ function resolve(options: RedisOptions): Resolved {
     startTimeoutMs: options.startTimeoutMs ?? 20_000,
     stopTimeoutMs: options.stopTimeoutMs ?? 20_000,
     external,
+    searchPath: env.PATH,
     log: options.log ?? logToStderr,
     redisUrl: external ?? `redis://127.0.0.1:${port}`,
     pidFile: path.join(runDir, 'redis.pid'),
@@ -131,7 +134,11 @@ function launch(config: Resolved): void {
   const confFile = path.join(config.runDir, 'redis.conf');
   fs.writeFileSync(confFile, redisConf(config, dataDir));
   // With `daemonize yes` the command returns once the server has forked into the background.
-  const launched = spawnSync('redis-server', [confFile], { encoding: 'utf8', timeout: 30_000 });
+  const launched = spawnSync('redis-server', [confFile], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, PATH: config.searchPath },
+  });
   if (launched.error) {
     const missing = (launched.error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new Error(missing ? 'redis-server not found: apt-get install -y redis-server' : `redis-server: ${launched.error.message}`);
