@@ -85,3 +85,15 @@ export {
   type KsMethod,
   type KsTest,
 } from './drift';
+export { decide, DECISIONS, type Decision, type DecisionEvidence, type DecisionRule, type DecisionOutcome, type StoppingRule } from './decision';
+export {
+  analyzeExperiment,
+  type ExperimentData,
+  type ProportionVariant,
+  type MeanVariant,
+  type AnalysisOptions,
+  type ExperimentAnalysis,
+  type TreatmentComparison,
+  type ReadyComparison,
+  type PendingComparison,
+} from './analysis';
