@@ -103,10 +103,13 @@ describe('local Kafka broker (tools/kafka)', { timeout: 300_000 }, () => {
     await admin.disconnect();
   });
 
-  test('start on a running broker changes nothing', async () => {
+  test('start on a running broker changes nothing, and refuses to silently move it', async () => {
     const handle = await startBroker(options);
     assert.equal(handle.started, false);
     assert.equal(handle.pid, firstPid);
+    await assert.rejects(startBroker({ ...options, port: port + 1 }), new RegExp(`already running on port ${port}, not ${port + 1}`));
+    const status = await brokerStatus({ ...options, port: port + 1 });
+    assert.deepEqual([status.bootstrap, status.ready], [`127.0.0.1:${port}`, true], 'status reports where it really runs');
   });
 
   test('restart keeps topics and committed offsets, and a connected producer carries on', async () => {

@@ -13,8 +13,10 @@ import {
   isOurProcess,
   logToStderr,
   portFrom,
+  refusePortChange,
   refuseTakenPort,
   runningPid,
+  startedPort,
   stopDaemon,
   stopProcess,
   tailFile,
@@ -108,7 +110,11 @@ function resolve(options: BrokerOptions): Resolved {
   };
 }
 
-/** True when a kafkajs admin can connect to `bootstrap` and list topics. */
+/**
+ * True when a kafkajs admin can connect to `bootstrap`, list topics and reach the group
+ * coordinator (the first FindCoordinator creates __consumer_offsets: waiting for it here spares
+ * every app's first group join a "coordinator not available" round).
+ */
 async function answers(bootstrap: string): Promise<boolean> {
   const kafka = new Kafka({
     clientId: 'mlops-tools-kafka',
@@ -122,12 +128,17 @@ async function answers(bootstrap: string): Promise<boolean> {
   try {
     await admin.connect();
     await admin.listTopics();
+    await admin.describeGroups(['mlops-tools-readiness-probe']);
     return true;
   } catch {
     return false;
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+function runningPort(config: Resolved): number {
+  return startedPort(config.marker, /^listeners=PLAINTEXT:\/\/127\.0\.0\.1:(\d+)/m, config.port);
 }
 
 function logTails(runDir: string): string {
@@ -185,6 +196,7 @@ function launch(libsDir: string, config: Resolved): number {
 async function startUnlocked(config: Resolved): Promise<BrokerHandle> {
   const runningAlready = runningPid(config.pidFile, config.marker);
   if (runningAlready !== undefined) {
+    refusePortChange('kafka', config.runDir, runningPort(config), config.port);
     config.log(`kafka: already running (pid ${runningAlready}) at ${config.bootstrap}; nothing to do`);
     return { bootstrap: config.bootstrap, started: false, external: false, pid: runningAlready };
   }
@@ -242,6 +254,7 @@ export async function restartBroker(options: BrokerOptions = {}): Promise<Broker
 export async function brokerStatus(options: BrokerOptions = {}): Promise<BrokerStatus> {
   const config = resolve(options);
   const pid = config.external ? undefined : runningPid(config.pidFile, config.marker);
-  const ready = (config.external !== undefined || pid !== undefined) && (await answers(config.bootstrap));
-  return { bootstrap: config.bootstrap, external: config.external !== undefined, running: pid !== undefined, ready, pid, version: kafkaVersion() };
+  const bootstrap = config.external ?? `127.0.0.1:${pid === undefined ? config.port : runningPort(config)}`;
+  const ready = (config.external !== undefined || pid !== undefined) && (await answers(bootstrap));
+  return { bootstrap, external: config.external !== undefined, running: pid !== undefined, ready, pid, version: kafkaVersion() };
 }

@@ -84,6 +84,25 @@ export function portFrom(value: number | string | undefined, fallback: number, k
   return port;
 }
 
+/**
+ * The port a running daemon listens on, read back from the config file written when it started
+ * (the file changes only at start), so a changed env does not misreport or orphan it.
+ */
+export function startedPort(configFile: string, pattern: RegExp, fallback: number): number {
+  try {
+    const match = pattern.exec(fs.readFileSync(configFile, 'utf8'));
+    return match ? Number(match[1]) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/** A daemon already running on another port than the one asked for is an error, not a silent reuse. */
+export function refusePortChange(name: string, runDir: string, runningPort: number, wantedPort: number): void {
+  if (runningPort === wantedPort) return;
+  throw new Error(`${name}: already running on port ${runningPort}, not ${wantedPort} (from ${runDir}); stop it first to move it`);
+}
+
 /** True when something accepts TCP connections on host:port. */
 export function portAnswers(host: string, port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {

@@ -37,7 +37,8 @@ export function ensureKafkaJars(options: JarOptions = {}): string {
 
   requireTool('mvn', '-v', 'apt-get install -y maven');
   const log = options.log ?? logToStderr;
-  log(`kafka: fetching the Kafka ${version} jars into ${path.relative(workspaceRoot, libsDir)} (once)`);
+  const shown = libsDir.startsWith(workspaceRoot) ? path.relative(workspaceRoot, libsDir) : libsDir;
+  log(`kafka: fetching the Kafka ${version} jars into ${shown} (once)`);
   // Fetch into a folder of our own, then rename: an interrupted fetch never looks complete.
   const partialDir = `${libsDir}.partial-${process.pid}`;
   fs.rmSync(partialDir, { recursive: true, force: true });

@@ -49,6 +49,8 @@ describe('local Redis (tools/redis)', { timeout: 120_000 }, () => {
     assert.match(lines.join('\n'), new RegExp(`ready at redis://127\\.0\\.0\\.1:${port}`));
     assert.equal(await withClient(redisUrl, (client) => client.ping()), 'PONG');
     assert.equal((await startRedis(options)).started, false, 'a second start is a no-op');
+    await assert.rejects(startRedis({ ...options, port: port + 1 }), new RegExp(`already running on port ${port}, not ${port + 1}`));
+    assert.equal((await redisStatus({ ...options, port: port + 1 })).redisUrl, redisUrl, 'status reports where it really runs');
   });
 
   test('a value set is read back, and survives a stop and start', async () => {

@@ -12,8 +12,10 @@ import {
   type LogLine,
   logToStderr,
   portFrom,
+  refusePortChange,
   refuseTakenPort,
   runningPid,
+  startedPort,
   stopDaemon,
   tailFile,
   waitUntil,
@@ -67,7 +69,8 @@ interface Resolved {
   redisUrl: string;
   pidFile: string;
   logFile: string;
-  /** redis-server renames its process to `redis-server 127.0.0.1:<port>`. */
+  confFile: string;
+  /** redis-server renames its process to `redis-server 127.0.0.1:<port>` (any port: it may have been started on another). */
   marker: string;
 }
 
@@ -87,8 +90,13 @@ function resolve(options: RedisOptions): Resolved {
     redisUrl: external ?? `redis://127.0.0.1:${port}`,
     pidFile: path.join(runDir, 'redis.pid'),
     logFile: path.join(runDir, 'redis.log'),
-    marker: `redis-server 127.0.0.1:${port}`,
+    confFile: path.join(runDir, 'redis.conf'),
+    marker: 'redis-server 127.0.0.1:',
   };
+}
+
+function runningPort(config: Resolved): number {
+  return startedPort(config.confFile, /^port (\d+)$/m, config.port);
 }
 
 /** True when PING answers PONG. */
@@ -131,10 +139,9 @@ function redisConf(config: Resolved, dataDir: string): string {
 function launch(config: Resolved): void {
   const dataDir = path.join(config.runDir, 'data');
   fs.mkdirSync(dataDir, { recursive: true });
-  const confFile = path.join(config.runDir, 'redis.conf');
-  fs.writeFileSync(confFile, redisConf(config, dataDir));
+  fs.writeFileSync(config.confFile, redisConf(config, dataDir));
   // With `daemonize yes` the command returns once the server has forked into the background.
-  const launched = spawnSync('redis-server', [confFile], {
+  const launched = spawnSync('redis-server', [config.confFile], {
     encoding: 'utf8',
     timeout: 30_000,
     env: { ...process.env, PATH: config.searchPath },
@@ -149,6 +156,7 @@ function launch(config: Resolved): void {
 async function startUnlocked(config: Resolved): Promise<RedisHandle> {
   const runningAlready = runningPid(config.pidFile, config.marker);
   if (runningAlready !== undefined) {
+    refusePortChange('redis', config.runDir, runningPort(config), config.port);
     config.log(`redis: already running (pid ${runningAlready}) at ${config.redisUrl}; nothing to do`);
     return { redisUrl: config.redisUrl, started: false, external: false, pid: runningAlready };
   }
@@ -190,6 +198,7 @@ export async function stopRedis(options: RedisOptions = {}): Promise<boolean> {
 export async function redisStatus(options: RedisOptions = {}): Promise<RedisStatus> {
   const config = resolve(options);
   const pid = config.external ? undefined : runningPid(config.pidFile, config.marker);
-  const ready = (config.external !== undefined || pid !== undefined) && (await answers(config.redisUrl));
-  return { redisUrl: config.redisUrl, external: config.external !== undefined, running: pid !== undefined, ready, pid };
+  const redisUrl = config.external ?? `redis://127.0.0.1:${pid === undefined ? config.port : runningPort(config)}`;
+  const ready = (config.external !== undefined || pid !== undefined) && (await answers(redisUrl));
+  return { redisUrl, external: config.external !== undefined, running: pid !== undefined, ready, pid };
 }
