@@ -1,0 +1,125 @@
+import { type Dashboard, percentileQueries, promql } from '../dashboard-builder';
+
+const REQUESTS = 'mlops_prediction_requests_total{model_version=~"$model_version"}';
+const ERRORS = 'mlops_prediction_requests_total{model_version=~"$model_version", status="error"}';
+const VERSION = '{model_version=~"$model_version"}';
+const BY_VERSION = { by: ['model_version'], filter: VERSION };
+
+/** The product's "API Performance": request rates, latency, errors; plus the serving internals behind them. */
+export const apiPerformance: Dashboard = {
+  uid: 'mlops-api-performance',
+  title: 'API Performance',
+  description: 'Request rates, latency and errors of the prediction API, and the batching behind them.',
+  tags: ['mlops', 'api'],
+  variables: [{ name: 'model_version', label: 'Model version', metric: 'mlops_prediction_requests_total' }],
+  items: [
+    { row: 'Prediction API (gateway)' },
+    {
+      title: 'Requests per second',
+      description: 'Prediction requests answered, all versions selected.',
+      kind: 'stat',
+      unit: 'reqps',
+      width: 6,
+      height: 5,
+      queries: [{ expr: promql.rate(REQUESTS) }],
+    },
+    {
+      title: 'Error ratio',
+      description: 'Share of prediction requests that failed. HighErrorRate fires above 5 %.',
+      kind: 'stat',
+      unit: 'percentunit',
+      width: 6,
+      height: 5,
+      thresholds: [0.01, 0.05],
+      queries: [{ expr: promql.ratio(ERRORS, REQUESTS) }],
+    },
+    {
+      title: 'p95 latency',
+      description: '95th percentile of end-to-end prediction latency. HighPredictionLatency fires above 500 ms.',
+      kind: 'stat',
+      unit: 's',
+      width: 6,
+      height: 5,
+      thresholds: [0.25, 0.5],
+      queries: [{ expr: promql.quantile(0.95, 'mlops_prediction_latency_seconds', { filter: VERSION }) }],
+    },
+    {
+      title: 'HTTP 4xx and 5xx per second',
+      description: 'Responses of every route with a client or server error status.',
+      kind: 'stat',
+      unit: 'reqps',
+      width: 6,
+      height: 5,
+      thresholds: [1, 5],
+      queries: [{ expr: promql.rate('mlops_http_requests_total{status_code=~"4..|5.."}') }],
+    },
+    {
+      title: 'Requests by model version and status',
+      description: 'Which version answers, and how often it fails.',
+      kind: 'timeseries',
+      unit: 'reqps',
+      queries: [{ expr: promql.rate(REQUESTS, ['model_version', 'status']), legend: '{{model_version}} {{status}}' }],
+    },
+    {
+      title: 'Error ratio by model version',
+      description: 'Share of failed predictions per version; the dashed line is the 5 % alert threshold.',
+      kind: 'timeseries',
+      unit: 'percentunit',
+      min: 0,
+      thresholds: [0.05],
+      queries: [{ expr: promql.ratio(ERRORS, REQUESTS, ['model_version']), legend: '{{model_version}}' }],
+    },
+    {
+      title: 'Latency percentiles',
+      description: 'p50, p95 and p99 of end-to-end prediction latency per version.',
+      kind: 'timeseries',
+      unit: 's',
+      width: 16,
+      queries: percentileQueries('mlops_prediction_latency_seconds', [0.5, 0.95, 0.99], BY_VERSION),
+    },
+    {
+      title: 'HTTP responses by route',
+      description: 'Every route of the gateway by status code (route templates, never raw paths).',
+      kind: 'timeseries',
+      unit: 'reqps',
+      width: 8,
+      queries: [{ expr: promql.rate('mlops_http_requests_total', ['route', 'status_code']), legend: '{{route}} {{status_code}}' }],
+    },
+    { row: 'Serving internals (inference)' },
+    {
+      title: 'Batch size',
+      description: 'Texts per model run chosen by the dynamic batcher (median and p95).',
+      kind: 'timeseries',
+      unit: 'short',
+      width: 8,
+      queries: percentileQueries('mlops_inference_batch_size', [0.5, 0.95], BY_VERSION),
+    },
+    {
+      title: 'Queue delay vs compute time (p95)',
+      description: 'Time waiting in the batcher against time in tokenizer and ONNX session, like Triton’s split.',
+      kind: 'timeseries',
+      unit: 's',
+      width: 8,
+      queries: [
+        { expr: promql.quantile(0.95, 'mlops_inference_queue_seconds', BY_VERSION), legend: 'queue {{model_version}}' },
+        { expr: promql.quantile(0.95, 'mlops_inference_compute_seconds', BY_VERSION), legend: 'compute {{model_version}}' },
+      ],
+    },
+    {
+      title: 'Routing decisions',
+      description: 'Requests the ab-router sent on, by why it chose the version (alias, pinned, experiment) and outcome.',
+      kind: 'timeseries',
+      unit: 'reqps',
+      width: 12,
+      queries: [{ expr: promql.rate('mlops_router_requests_total', ['reason', 'status']), legend: '{{reason}} {{status}}' }],
+    },
+    {
+      title: 'Scored requests by status',
+      description: 'Routed requests the inference app scored, shadow traffic included.',
+      kind: 'timeseries',
+      unit: 'reqps',
+      width: 12,
+      queries: [{ expr: promql.rate(`mlops_inference_requests_total${VERSION}`, ['model_version', 'status']), legend: '{{model_version}} {{status}}' }],
+    },
+  ],
+};

@@ -1,0 +1,121 @@
+import { type Dashboard, percentileQueries, promql } from '../dashboard-builder';
+
+const ASSIGNMENTS = 'mlops_experiment_assignments_total';
+
+/** The product's "Business KPIs": usage, engagement (feedback), conversions per experiment variant, training output. */
+export const businessKpis: Dashboard = {
+  uid: 'mlops-business-kpis',
+  title: 'Business KPIs',
+  description: 'How much the platform is used, how much users tell it back, how experiments convert, and what training delivers.',
+  tags: ['mlops', 'business'],
+  refresh: '1m',
+  items: [
+    { row: 'Usage and engagement' },
+    {
+      title: 'Texts classified (24 h)',
+      description: 'Texts the platform classified in the last 24 hours, every version.',
+      kind: 'stat',
+      unit: 'short',
+      width: 6,
+      height: 5,
+      queries: [{ expr: 'sum(increase(mlops_predicted_labels_total[24h]))' }],
+    },
+    {
+      title: 'Positive share (1 h)',
+      description: 'Share of texts classified POSITIVE over the last hour.',
+      kind: 'stat',
+      unit: 'percentunit',
+      width: 6,
+      height: 5,
+      queries: [{ expr: promql.ratio('mlops_predicted_labels_total{label="POSITIVE"}', 'mlops_predicted_labels_total', [], '1h') }],
+    },
+    {
+      title: 'Feedback rate (1 h)',
+      description: 'Labelled feedback per text classified: how engaged users are.',
+      kind: 'stat',
+      unit: 'percentunit',
+      width: 6,
+      height: 5,
+      queries: [{ expr: 'sum(rate(mlops_feedback_total[1h])) / sum(rate(mlops_predicted_labels_total[1h]))' }],
+    },
+    {
+      title: 'Feedback marked correct (1 h)',
+      description: 'Share of feedback agreeing with the prediction: the conversion the product is judged by.',
+      kind: 'stat',
+      unit: 'percentunit',
+      width: 6,
+      height: 5,
+      thresholds: [0.85, 0.9],
+      higherIsBetter: true,
+      queries: [{ expr: promql.ratio('mlops_feedback_total{outcome="correct"}', 'mlops_feedback_total', [], '1h') }],
+    },
+    {
+      title: 'Sentiment mix',
+      description: 'Texts per second by predicted label.',
+      kind: 'timeseries',
+      unit: 'short',
+      width: 24,
+      queries: [{ expr: promql.rate('mlops_predicted_labels_total', ['label']), legend: '{{label}}' }],
+    },
+    { row: 'Experiments' },
+    {
+      title: 'Assignments per variant',
+      description: 'Requests each experiment variant received per second.',
+      kind: 'timeseries',
+      unit: 'reqps',
+      queries: [{ expr: promql.rate(ASSIGNMENTS, ['experiment', 'variant']), legend: '{{experiment}} {{variant}}' }],
+    },
+    {
+      title: 'Observed vs configured split',
+      description: 'Share of assignments each variant actually got against its configured share; a gap is a sample-ratio mismatch.',
+      kind: 'timeseries',
+      unit: 'percentunit',
+      max: 1,
+      queries: [
+        {
+          expr: `sum by (experiment, variant) (rate(${ASSIGNMENTS}[$__rate_interval])) / on (experiment) group_left sum by (experiment) (rate(${ASSIGNMENTS}[$__rate_interval]))`,
+          legend: 'observed {{experiment}} {{variant}}',
+        },
+        { expr: 'max by (experiment, variant) (mlops_experiment_traffic_share)', legend: 'configured {{experiment}} {{variant}}' },
+      ],
+    },
+    {
+      title: 'Conversion per variant (1 h)',
+      description: 'Share of feedback marked correct per experiment variant, the metric experiments compare.',
+      kind: 'bargauge',
+      unit: 'percentunit',
+      min: 0,
+      max: 1,
+      queries: [
+        {
+          expr: promql.ratio('mlops_experiment_outcomes_total{outcome="correct"}', 'mlops_experiment_outcomes_total', ['experiment', 'variant'], '1h'),
+          legend: '{{experiment}} {{variant}}',
+        },
+      ],
+    },
+    {
+      title: 'Sample-ratio mismatch p-value',
+      description: 'Chi-square p-value of assignments against the split; below 0.001 the experiment is broken (SampleRatioMismatch).',
+      kind: 'table',
+      unit: 'short',
+      queries: [{ expr: 'min by (experiment) (mlops_experiment_srm_p_value)' }],
+    },
+    { row: 'Training' },
+    {
+      title: 'Training runs (7 d)',
+      description: 'Runs finished in the last 7 days: succeeded, failed, or rejected by a quality gate.',
+      kind: 'bargauge',
+      unit: 'short',
+      width: 8,
+      queries: [{ expr: 'sum by (status) (increase(mlops_training_runs_total[7d]))', legend: '{{status}}' }],
+    },
+    {
+      title: 'Training duration',
+      description: 'Median and p95 wall time of a training run.',
+      kind: 'timeseries',
+      unit: 's',
+      width: 16,
+      queries: percentileQueries('mlops_training_duration_seconds', [0.5, 0.95], { window: '1d' }),
+    },
+  ],
+};

@@ -1,0 +1,111 @@
+import { type Dashboard, percentileQueries, promql } from '../dashboard-builder';
+
+const VERSION = '{model_version=~"$model_version"}';
+
+/** The product's "Model Metrics": accuracy, confidence and drift per version. */
+export const modelMetrics: Dashboard = {
+  uid: 'mlops-model-metrics',
+  title: 'Model Metrics',
+  description: 'Accuracy from labelled feedback, confidence and drift of every model version.',
+  tags: ['mlops', 'model'],
+  variables: [{ name: 'model_version', label: 'Model version', metric: 'mlops_model_confidence_count' }],
+  items: [
+    { row: 'Accuracy' },
+    {
+      title: 'Live accuracy',
+      description: 'Share of labelled feedback each version got right. ModelAccuracyDrop fires below 85 %.',
+      kind: 'gauge',
+      unit: 'percentunit',
+      width: 8,
+      min: 0.5,
+      max: 1,
+      thresholds: [0.85, 0.9],
+      higherIsBetter: true,
+      queries: [{ expr: `mlops_model_accuracy${VERSION}`, legend: '{{model_version}}' }],
+    },
+    {
+      title: 'Live vs evaluation accuracy',
+      description: 'Accuracy on feedback over time, against the accuracy each version had on the test split when registered.',
+      kind: 'timeseries',
+      unit: 'percentunit',
+      width: 16,
+      max: 1,
+      queries: [
+        { expr: `max by (model_version) (mlops_model_accuracy${VERSION})`, legend: 'live {{model_version}}' },
+        { expr: `max by (model_version) (mlops_model_eval_accuracy${VERSION})`, legend: 'evaluation {{model_version}}' },
+      ],
+    },
+    {
+      title: 'Feedback by outcome',
+      description: 'Labelled feedback joined to predictions, correct and incorrect, per version.',
+      kind: 'timeseries',
+      unit: 'reqps',
+      queries: [{ expr: promql.rate(`mlops_feedback_total${VERSION}`, ['model_version', 'outcome']), legend: '{{model_version}} {{outcome}}' }],
+    },
+    {
+      title: 'Loaded model versions',
+      description: 'Versions the inference app has loaded and can serve.',
+      kind: 'table',
+      unit: 'short',
+      queries: [{ expr: 'sum by (model_name, model_version) (mlops_models_loaded)' }],
+    },
+    { row: 'Confidence' },
+    {
+      title: 'Confidence percentiles',
+      description: 'p10 and median probability of the predicted label per version; a falling p10 means more borderline texts.',
+      kind: 'timeseries',
+      unit: 'percentunit',
+      max: 1,
+      queries: percentileQueries('mlops_model_confidence', [0.1, 0.5], { by: ['model_version'], filter: VERSION }),
+    },
+    {
+      title: 'Low-confidence share',
+      description: 'Share of texts predicted with confidence at or below 0.7.',
+      kind: 'timeseries',
+      unit: 'percentunit',
+      min: 0,
+      queries: [
+        {
+          expr: `sum by (model_version) (rate(mlops_model_confidence_bucket{model_version=~"$model_version", le="0.7"}[$__rate_interval])) / sum by (model_version) (rate(mlops_model_confidence_count${VERSION}[$__rate_interval]))`,
+          legend: '{{model_version}}',
+        },
+      ],
+    },
+    {
+      title: 'Predicted labels',
+      description: 'Texts classified POSITIVE and NEGATIVE per version; a sudden change of mix is a drift signal.',
+      kind: 'timeseries',
+      unit: 'short',
+      width: 24,
+      queries: [{ expr: promql.rate(`mlops_predicted_labels_total${VERSION}`, ['model_version', 'label']), legend: '{{model_version}} {{label}}' }],
+    },
+    { row: 'Drift' },
+    {
+      title: 'Prediction drift (PSI)',
+      description: 'Population stability index of each version’s confidence against its evaluation reference. PredictionDriftHigh fires above 0.25.',
+      kind: 'timeseries',
+      unit: 'short',
+      width: 8,
+      thresholds: [0.1, 0.25],
+      queries: [{ expr: `max by (model_version) (mlops_prediction_drift_psi${VERSION})`, legend: '{{model_version}}' }],
+    },
+    {
+      title: 'Feature drift (PSI)',
+      description: 'Population stability index of each feature against its training reference.',
+      kind: 'timeseries',
+      unit: 'short',
+      width: 8,
+      thresholds: [0.1, 0.25],
+      queries: [{ expr: 'max by (feature) (mlops_feature_drift_psi)', legend: '{{feature}}' }],
+    },
+    {
+      title: 'Features drifting now',
+      description: 'Features whose drift test rejects the training reference. FeatureDriftDetected fires after 10 minutes.',
+      kind: 'stat',
+      unit: 'short',
+      width: 8,
+      thresholds: [1],
+      queries: [{ expr: 'sum(max by (feature) (mlops_feature_drift_detected))' }],
+    },
+  ],
+};
