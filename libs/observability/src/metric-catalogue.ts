@@ -65,9 +65,8 @@ export const METRICS = {
   routerRequests: {
     name: 'mlops_router_requests_total',
     type: 'counter',
-    help: 'Requests the ab-router assigned a model version, by routing reason (alias, pinned, experiment, ...) and outcome',
+    help: 'Requests the ab-router handled, by routing reason (alias, pinned, experiment, ...) and status (routed, or the lower-cased error code)',
     labelNames: ['reason', 'status'],
-    labelValues: { status: ['success', 'error'] },
     apps: ['ab-router'],
   },
 
