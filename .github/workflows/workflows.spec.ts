@@ -86,6 +86,17 @@ describe('every workflow', () => {
     }
   });
 
+  test('checks out the repository before using one of its local actions', () => {
+    for (const workflow of workflows) {
+      for (const [id, job] of Object.entries(workflow.jobs)) {
+        const steps = job.steps ?? [];
+        const firstLocal = steps.findIndex((s) => s.uses?.startsWith('./'));
+        const checkout = steps.findIndex((s) => s.uses?.startsWith('actions/checkout@'));
+        if (firstLocal >= 0) assert.ok(checkout >= 0 && checkout < firstLocal, `${workflow.file} ${id}: ${steps[firstLocal].uses} before checkout`);
+      }
+    }
+  });
+
   test('pins third-party actions to a release, never a branch', () => {
     for (const uses of allSteps.map((s) => s.uses).filter((u): u is string => !!u && !u.startsWith('./'))) {
       assert.match(uses, /^[\w.-]+\/[\w./-]+@(v\d+(\.\d+)*|\d+\.\d+\.\d+|[0-9a-f]{40})$/, uses);
