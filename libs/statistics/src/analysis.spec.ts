@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeExperiment, type AnalysisOptions, type ExperimentData, type ReadyComparison, type TreatmentComparison } from './analysis';
 import { adjustPValues } from './corrections';
-import { StatisticsError } from './errors';
 import { twoProportionZTest } from './proportions';
 import { welchTTest } from './means';
+import { assertRejects } from '../testdata/rejects';
 import { assertAllClose, assertClose } from '../testdata/golden';
 
 const plan: AnalysisOptions = { minimumDetectableEffect: 0.02, minimumSampleSize: 10_000 };
@@ -129,17 +129,15 @@ test('the always-valid p-value carries over from the previous analysis and never
 });
 
 test('inconsistent experiments and plans are rejected with the bad value named', () => {
-  const rejects = (f: () => unknown, code: string, pattern: RegExp) =>
-    assert.throws(f, (e: unknown) => e instanceof StatisticsError && e.code === code && pattern.test(e.message));
-  rejects(() => analyzeExperiment(proportions([1, 10]), plan), 'STATS_ERR_INVALID_ARGUMENT', /at least one treatment/);
-  rejects(() => analyzeExperiment(proportions([11, 10], [1, 10]), plan), 'STATS_ERR_INVALID_COUNTS', /distilbert_v1 successes \(11\)/);
-  rejects(() => analyzeExperiment(proportions([1, 10], [1, 10]), { ...plan, minimumDetectableEffect: 0 }), 'STATS_ERR_INVALID_ARGUMENT', /minimumDetectableEffect/);
-  rejects(() => analyzeExperiment(proportions([1, 10], [1, 10]), { ...plan, alpha: 5 }), 'STATS_ERR_INVALID_ALPHA', /got 5/);
-  rejects(
+  assertRejects(() => analyzeExperiment(proportions([1, 10]), plan), 'STATS_ERR_INVALID_ARGUMENT', /at least one treatment/);
+  assertRejects(() => analyzeExperiment(proportions([11, 10], [1, 10]), plan), 'STATS_ERR_INVALID_COUNTS', /distilbert_v1 successes \(11\)/);
+  assertRejects(() => analyzeExperiment(proportions([1, 10], [1, 10]), { ...plan, minimumDetectableEffect: 0 }), 'STATS_ERR_INVALID_ARGUMENT', /minimumDetectableEffect/);
+  assertRejects(() => analyzeExperiment(proportions([1, 10], [1, 10]), { ...plan, alpha: 5 }), 'STATS_ERR_INVALID_ALPHA', /got 5/);
+  assertRejects(
     () => analyzeExperiment(proportions([1, 10], [1, 10]), { ...plan, trafficAllocation: { distilbert_v1: 1 } }),
     'STATS_ERR_INVALID_ARGUMENT',
     /no weight for variant 'distilbert_v2'/,
   );
   const twins: ExperimentData = { metric: 'proportion', control: { name: 'a', successes: 1, total: 2 }, treatments: [{ name: 'a', successes: 1, total: 2 }] };
-  rejects(() => analyzeExperiment(twins, plan), 'STATS_ERR_INVALID_ARGUMENT', /'a' appears twice/);
+  assertRejects(() => analyzeExperiment(twins, plan), 'STATS_ERR_INVALID_ARGUMENT', /'a' appears twice/);
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bayesianProportions, type BetaPrior } from './bayesian';
 import type { ProportionSample } from './proportions';
-import { StatisticsError } from './errors';
+import { assertRejects } from '../testdata/rejects';
 import { assertAllClose, assertClose, readGolden } from '../testdata/golden';
 
 interface BayesianCase {
@@ -33,6 +33,6 @@ test('swapping the groups gives the complementary probability', () => {
 
 test('a non-integer prior alpha or bad counts are rejected', () => {
   const s = { successes: 1, total: 10 };
-  assert.throws(() => bayesianProportions(s, s, { prior: { alpha: 0.5, beta: 1 } }), (e: unknown) => e instanceof StatisticsError && /prior alpha.*0\.5/.test(e.message));
-  assert.throws(() => bayesianProportions(s, { successes: 12, total: 10 }), /treatment successes \(12\) exceed its total \(10\)/);
+  assertRejects(() => bayesianProportions(s, s, { prior: { alpha: 0.5, beta: 1 } }), 'STATS_ERR_INVALID_ARGUMENT', /prior alpha.*0\.5/);
+  assertRejects(() => bayesianProportions(s, { successes: 12, total: 10 }), 'STATS_ERR_INVALID_COUNTS', /treatment successes \(12\) exceed its total \(10\)/);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chiSquaredGoodnessOfFit, chiSquaredHomogeneity, sampleRatioMismatch } from './chi-squared';
-import { StatisticsError } from './errors';
+import { assertRejects } from '../testdata/rejects';
 import { assertClose, readGolden } from '../testdata/golden';
 
 type ChiSquaredCase =
@@ -25,12 +25,10 @@ test('SRM flags a split only when p < 0.001', () => {
 });
 
 test('mismatched lengths, negative counts and empty samples are rejected', () => {
-  const rejects = (f: () => unknown, code: string, pattern: RegExp) =>
-    assert.throws(f, (e: unknown) => e instanceof StatisticsError && e.code === code && pattern.test(e.message));
-  rejects(() => chiSquaredGoodnessOfFit([10, 20], [1, 1, 1]), 'STATS_ERR_INVALID_ARGUMENT', /2 categories but expected has 3/);
-  rejects(() => chiSquaredGoodnessOfFit([10, -2], [1, 1]), 'STATS_ERR_INVALID_COUNTS', /observed\[1\].*-2/);
-  rejects(() => chiSquaredGoodnessOfFit([0, 0], [1, 1]), 'STATS_ERR_INVALID_COUNTS', /sum to 0/);
-  rejects(() => chiSquaredGoodnessOfFit([5, 5], [1, 0]), 'STATS_ERR_INVALID_ARGUMENT', /expected\[1\]/);
-  rejects(() => chiSquaredHomogeneity([[1, 2], [0, 0]]), 'STATS_ERR_INVALID_COUNTS', /row\) 1 has no observations/);
-  rejects(() => chiSquaredHomogeneity([[1, 2]]), 'STATS_ERR_INVALID_ARGUMENT', /at least 2 samples/);
+  assertRejects(() => chiSquaredGoodnessOfFit([10, 20], [1, 1, 1]), 'STATS_ERR_INVALID_ARGUMENT', /2 categories but expected has 3/);
+  assertRejects(() => chiSquaredGoodnessOfFit([10, -2], [1, 1]), 'STATS_ERR_INVALID_COUNTS', /observed\[1\].*-2/);
+  assertRejects(() => chiSquaredGoodnessOfFit([0, 0], [1, 1]), 'STATS_ERR_INVALID_COUNTS', /sum to 0/);
+  assertRejects(() => chiSquaredGoodnessOfFit([5, 5], [1, 0]), 'STATS_ERR_INVALID_ARGUMENT', /expected\[1\]/);
+  assertRejects(() => chiSquaredHomogeneity([[1, 2], [0, 0]]), 'STATS_ERR_INVALID_COUNTS', /row\) 1 has no observations/);
+  assertRejects(() => chiSquaredHomogeneity([[1, 2]]), 'STATS_ERR_INVALID_ARGUMENT', /at least 2 samples/);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { adjustPValues, type CorrectionMethod } from './corrections';
-import { StatisticsError } from './errors';
+import { assertRejects } from '../testdata/rejects';
 import { assertAllClose, readGolden } from '../testdata/golden';
 
 interface CorrectionCase {
@@ -24,7 +24,7 @@ test('Holm never rejects less than Bonferroni, and BH never less than Holm', () 
 });
 
 test('a p-value outside [0, 1], no p-values or an unknown method is an error', () => {
-  assert.throws(() => adjustPValues([0.1, 1.2], 'holm'), (e: unknown) => e instanceof StatisticsError && /p-value 2.*1\.2/.test(e.message));
-  assert.throws(() => adjustPValues([], 'bh'), /at least one p-value/);
-  assert.throws(() => adjustPValues([0.1], 'sidak' as CorrectionMethod), /unknown correction method 'sidak'/);
+  assertRejects(() => adjustPValues([0.1, 1.2], 'holm'), 'STATS_ERR_INVALID_PROBABILITY', /p-value 2.*1\.2/);
+  assertRejects(() => adjustPValues([], 'bh'), 'STATS_ERR_INVALID_ARGUMENT', /at least one p-value/);
+  assertRejects(() => adjustPValues([0.1], 'sidak' as CorrectionMethod), 'STATS_ERR_INVALID_ARGUMENT', /unknown correction method 'sidak'/);
 });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as distributions from './distributions';
-import { StatisticsError } from './errors';
+import { assertRejects } from '../testdata/rejects';
 import { assertClose, readGolden } from '../testdata/golden';
 
 interface DistributionCase {
@@ -35,12 +35,10 @@ test('quantiles invert their cdfs', () => {
 });
 
 test('quantile levels outside [0, 1] and non-positive degrees of freedom are rejected', () => {
-  const rejects = (f: () => unknown, code: string) =>
-    assert.throws(f, (e: unknown) => e instanceof StatisticsError && e.code === code && !e.canRetry);
-  rejects(() => distributions.normalQuantile(1.5), 'STATS_ERR_INVALID_PROBABILITY');
-  rejects(() => distributions.tQuantile(-0.1, 3), 'STATS_ERR_INVALID_PROBABILITY');
-  rejects(() => distributions.tCdf(1, 0), 'STATS_ERR_INVALID_ARGUMENT');
-  rejects(() => distributions.chiSquaredSf(1, -2), 'STATS_ERR_INVALID_ARGUMENT');
+  assertRejects(() => distributions.normalQuantile(1.5), 'STATS_ERR_INVALID_PROBABILITY');
+  assertRejects(() => distributions.tQuantile(-0.1, 3), 'STATS_ERR_INVALID_PROBABILITY');
+  assertRejects(() => distributions.tCdf(1, 0), 'STATS_ERR_INVALID_ARGUMENT');
+  assertRejects(() => distributions.chiSquaredSf(1, -2), 'STATS_ERR_INVALID_ARGUMENT');
   assert.equal(distributions.normalQuantile(0), -Infinity);
   assert.equal(distributions.chiSquaredQuantile(1, 3), Infinity);
 });

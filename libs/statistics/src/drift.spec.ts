@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { categoricalDrift, ksTwoSample, populationStabilityIndex, psiFromCounts, KS_EXACT_MAX_SIZE, type KsMethod } from './drift';
 import { kolmogorovSf } from './distributions';
-import { StatisticsError } from './errors';
+import { assertRejects } from '../testdata/rejects';
 import { assertAllClose, assertClose, readGolden } from '../testdata/golden';
 
 type DriftCase =
@@ -52,11 +52,9 @@ test('categorical drift counts a category missing on one side as 0', () => {
 });
 
 test('empty samples, non-finite values and bad epsilons are rejected', () => {
-  const rejects = (f: () => unknown, code: string, pattern: RegExp) =>
-    assert.throws(f, (e: unknown) => e instanceof StatisticsError && e.code === code && pattern.test(e.message));
-  rejects(() => populationStabilityIndex([], [1]), 'STATS_ERR_INVALID_SAMPLE', /reference needs at least 1/);
-  rejects(() => ksTwoSample([1, Infinity], [1]), 'STATS_ERR_INVALID_SAMPLE', /reference\[1\]/);
-  rejects(() => psiFromCounts([1, 2], [1, 2], 0), 'STATS_ERR_INVALID_ARGUMENT', /epsilon/);
-  rejects(() => psiFromCounts([1, 2], [1]), 'STATS_ERR_INVALID_ARGUMENT', /2 bins but live has 1/);
-  rejects(() => psiFromCounts([0, 0], [1, 1]), 'STATS_ERR_INVALID_SAMPLE', /sum to more than 0/);
+  assertRejects(() => populationStabilityIndex([], [1]), 'STATS_ERR_INVALID_SAMPLE', /reference needs at least 1/);
+  assertRejects(() => ksTwoSample([1, Infinity], [1]), 'STATS_ERR_INVALID_SAMPLE', /reference\[1\]/);
+  assertRejects(() => psiFromCounts([1, 2], [1, 2], 0), 'STATS_ERR_INVALID_ARGUMENT', /epsilon/);
+  assertRejects(() => psiFromCounts([1, 2], [1]), 'STATS_ERR_INVALID_ARGUMENT', /2 bins but live has 1/);
+  assertRejects(() => psiFromCounts([0, 0], [1, 1]), 'STATS_ERR_INVALID_SAMPLE', /sum to more than 0/);
 });

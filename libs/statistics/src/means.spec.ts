@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { summarize, welchTTest, type MeanSample } from './means';
-import { StatisticsError } from './errors';
+import { assertRejects } from '../testdata/rejects';
 import { assertAllClose, assertClose, readGolden } from '../testdata/golden';
 
 interface WelchCase {
@@ -32,11 +32,9 @@ test('summarize gives the mean and the n − 1 standard deviation', () => {
 });
 
 test('n = 1, a negative sd or no variance at all is a clear error', () => {
-  const rejects = (f: () => unknown, code: string, pattern: RegExp) =>
-    assert.throws(f, (e: unknown) => e instanceof StatisticsError && e.code === code && pattern.test(e.message));
-  rejects(() => welchTTest({ mean: 1, sd: 1, n: 1 }, { mean: 1, sd: 1, n: 5 }), 'STATS_ERR_INVALID_COUNTS', /control size.*>= 2, got 1/);
-  rejects(() => welchTTest({ mean: 1, sd: -1, n: 5 }, { mean: 1, sd: 1, n: 5 }), 'STATS_ERR_INVALID_ARGUMENT', /control standard deviation.*-1/);
-  rejects(() => welchTTest({ mean: 1, sd: 0, n: 5 }, { mean: 2, sd: 0, n: 5 }), 'STATS_ERR_DEGENERATE', /standard deviation of 0/);
-  rejects(() => welchTTest({ mean: NaN, sd: 1, n: 5 }, { mean: 2, sd: 1, n: 5 }), 'STATS_ERR_INVALID_ARGUMENT', /control mean/);
-  rejects(() => summarize([]), 'STATS_ERR_INVALID_SAMPLE', /at least 1/);
+  assertRejects(() => welchTTest({ mean: 1, sd: 1, n: 1 }, { mean: 1, sd: 1, n: 5 }), 'STATS_ERR_INVALID_COUNTS', /control size.*>= 2, got 1/);
+  assertRejects(() => welchTTest({ mean: 1, sd: -1, n: 5 }, { mean: 1, sd: 1, n: 5 }), 'STATS_ERR_INVALID_ARGUMENT', /control standard deviation.*-1/);
+  assertRejects(() => welchTTest({ mean: 1, sd: 0, n: 5 }, { mean: 2, sd: 0, n: 5 }), 'STATS_ERR_DEGENERATE', /standard deviation of 0/);
+  assertRejects(() => welchTTest({ mean: NaN, sd: 1, n: 5 }, { mean: 2, sd: 1, n: 5 }), 'STATS_ERR_INVALID_ARGUMENT', /control mean/);
+  assertRejects(() => summarize([]), 'STATS_ERR_INVALID_SAMPLE', /at least 1/);
 });

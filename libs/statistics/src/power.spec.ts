@@ -10,7 +10,7 @@ import {
   type ProportionDesign,
   type ProportionPowerInput,
 } from './power';
-import { StatisticsError } from './errors';
+import { assertRejects } from '../testdata/rejects';
 import { assertClose, readGolden } from '../testdata/golden';
 
 type PowerCase =
@@ -55,12 +55,10 @@ test('power grows with the sample size and with the effect', () => {
 });
 
 test('a zero effect, a rate leaving (0, 1) or a power of 1 is rejected', () => {
-  const rejects = (f: () => unknown, code: string, pattern: RegExp) =>
-    assert.throws(f, (e: unknown) => e instanceof StatisticsError && e.code === code && pattern.test(e.message));
-  rejects(() => sampleSizeForProportions({ baseline: 0.5, mde: 0 }), 'STATS_ERR_INVALID_ARGUMENT', /mde.*got 0/);
-  rejects(() => sampleSizeForProportions({ baseline: 0.99, mde: 0.02 }), 'STATS_ERR_INVALID_PROBABILITY', /baseline \+ mde/);
-  rejects(() => sampleSizeForProportions({ baseline: 1.2, mde: 0.02 }), 'STATS_ERR_INVALID_PROBABILITY', /baseline.*1\.2/);
-  rejects(() => sampleSizeForProportions({ baseline: 0.5, mde: 0.02, power: 1 }), 'STATS_ERR_INVALID_PROBABILITY', /power/);
-  rejects(() => sampleSizeForProportions({ baseline: 0.5, mde: 0.02, alpha: 0 }), 'STATS_ERR_INVALID_ALPHA', /alpha/);
-  rejects(() => sampleSizeForMeans({ sd: -1, mde: 1 }), 'STATS_ERR_INVALID_ARGUMENT', /sd.*-1/);
+  assertRejects(() => sampleSizeForProportions({ baseline: 0.5, mde: 0 }), 'STATS_ERR_INVALID_ARGUMENT', /mde.*got 0/);
+  assertRejects(() => sampleSizeForProportions({ baseline: 0.99, mde: 0.02 }), 'STATS_ERR_INVALID_PROBABILITY', /baseline \+ mde/);
+  assertRejects(() => sampleSizeForProportions({ baseline: 1.2, mde: 0.02 }), 'STATS_ERR_INVALID_PROBABILITY', /baseline.*1\.2/);
+  assertRejects(() => sampleSizeForProportions({ baseline: 0.5, mde: 0.02, power: 1 }), 'STATS_ERR_INVALID_PROBABILITY', /power/);
+  assertRejects(() => sampleSizeForProportions({ baseline: 0.5, mde: 0.02, alpha: 0 }), 'STATS_ERR_INVALID_ALPHA', /alpha/);
+  assertRejects(() => sampleSizeForMeans({ sd: -1, mde: 1 }), 'STATS_ERR_INVALID_ARGUMENT', /sd.*-1/);
 });

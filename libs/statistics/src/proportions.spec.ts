@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newcombeInterval, twoProportionZTest, wilsonInterval, type ProportionSample } from './proportions';
-import { StatisticsError } from './errors';
+import { assertRejects } from '../testdata/rejects';
 import { assertAllClose, assertClose, readGolden } from '../testdata/golden';
 
 interface ProportionCase {
@@ -44,12 +44,10 @@ test('the Newcombe interval stays inside [-1, 1] at the extremes', () => {
 });
 
 test('bad counts and levels are rejected with a code and the bad value', () => {
-  const rejects = (f: () => unknown, code: string, pattern: RegExp) =>
-    assert.throws(f, (e: unknown) => e instanceof StatisticsError && e.code === code && pattern.test(e.message));
-  rejects(() => twoProportionZTest({ successes: -1, total: 10 }, { successes: 1, total: 10 }), 'STATS_ERR_INVALID_COUNTS', /control successes.*-1/);
-  rejects(() => twoProportionZTest({ successes: 11, total: 10 }, { successes: 1, total: 10 }), 'STATS_ERR_INVALID_COUNTS', /\(11\) exceed its total \(10\)/);
-  rejects(() => twoProportionZTest({ successes: 1, total: 10 }, { successes: 0, total: 0 }), 'STATS_ERR_INVALID_COUNTS', /treatment total/);
-  rejects(() => twoProportionZTest({ successes: 1.5, total: 10 }, { successes: 1, total: 10 }), 'STATS_ERR_INVALID_COUNTS', /1\.5/);
-  rejects(() => twoProportionZTest({ successes: 1, total: 10 }, { successes: 1, total: 10 }, 1), 'STATS_ERR_INVALID_ALPHA', /alpha.*got 1$/);
-  rejects(() => wilsonInterval({ successes: 1, total: 10 }, 0), 'STATS_ERR_INVALID_ALPHA', /got 0/);
+  assertRejects(() => twoProportionZTest({ successes: -1, total: 10 }, { successes: 1, total: 10 }), 'STATS_ERR_INVALID_COUNTS', /control successes.*-1/);
+  assertRejects(() => twoProportionZTest({ successes: 11, total: 10 }, { successes: 1, total: 10 }), 'STATS_ERR_INVALID_COUNTS', /\(11\) exceed its total \(10\)/);
+  assertRejects(() => twoProportionZTest({ successes: 1, total: 10 }, { successes: 0, total: 0 }), 'STATS_ERR_INVALID_COUNTS', /treatment total/);
+  assertRejects(() => twoProportionZTest({ successes: 1.5, total: 10 }, { successes: 1, total: 10 }), 'STATS_ERR_INVALID_COUNTS', /1\.5/);
+  assertRejects(() => twoProportionZTest({ successes: 1, total: 10 }, { successes: 1, total: 10 }, 1), 'STATS_ERR_INVALID_ALPHA', /alpha.*got 1$/);
+  assertRejects(() => wilsonInterval({ successes: 1, total: 10 }, 0), 'STATS_ERR_INVALID_ALPHA', /got 0/);
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { msprtInverseLikelihoodRatio, msprtPValue, msprtPValues } from './sequential';
 import { normalSf } from './distributions';
 import { assertClose, readGolden } from '../testdata/golden';
+import { assertRejects } from '../testdata/rejects';
 
 interface SequentialCase {
   name: string;
@@ -78,7 +79,7 @@ test('peeking after every batch keeps false positives below alpha, unlike a repe
 test('a zero variance decides outright and a bad mixing variance is rejected', () => {
   assert.equal(msprtInverseLikelihoodRatio({ estimate: 0, variance: 0 }, { mixingVariance: 1 }), 1);
   assert.equal(msprtInverseLikelihoodRatio({ estimate: 0.1, variance: 0 }, { mixingVariance: 1 }), 0);
-  assert.throws(() => msprtPValue({ estimate: 0.1, variance: 1 }, { mixingVariance: 0 }), /mixing variance must be a positive number, got 0/);
-  assert.throws(() => msprtPValue({ estimate: 0.1, variance: -1 }, { mixingVariance: 1 }), /variance must be a non-negative number, got -1/);
-  assert.throws(() => msprtPValue({ estimate: 0.1, variance: 1 }, { mixingVariance: 1 }, 2), /previous p-value/);
+  assertRejects(() => msprtPValue({ estimate: 0.1, variance: 1 }, { mixingVariance: 0 }), 'STATS_ERR_INVALID_ARGUMENT', /mixing variance must be a positive number, got 0/);
+  assertRejects(() => msprtPValue({ estimate: 0.1, variance: -1 }, { mixingVariance: 1 }), 'STATS_ERR_INVALID_ARGUMENT', /variance must be a non-negative number, got -1/);
+  assertRejects(() => msprtPValue({ estimate: 0.1, variance: 1 }, { mixingVariance: 1 }, 2), 'STATS_ERR_INVALID_PROBABILITY', /previous p-value/);
 });
