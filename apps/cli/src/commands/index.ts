@@ -1,9 +1,11 @@
 import type { CliCommand } from '../command';
 import { modelsCommand } from './models';
 import { predictCommand } from './predict';
+import { statsCommand } from './stats';
 
 /** Every `mlops` command, in the order `mlops --help` lists them. */
 export const commands: CliCommand[] = [
   predictCommand,
   modelsCommand,
+  statsCommand,
 ];
