@@ -8,12 +8,13 @@ const entrypoint = path.join(__dirname, 'entrypoint.sh');
 
 test('the entrypoint execs its command, so the app is the process that receives SIGTERM', async () => {
   // The child prints its own pid; with `exec` it is the pid we spawned, not a shell's child.
-  const child = spawn('sh', [entrypoint, process.execPath, '-e', 'console.log(process.pid)'], { env: { ...process.env, APP: 'gateway' } });
+  // A clean environment, as in the image: no NODE_OPTIONS or loaders from the test runner.
+  const child = spawn('sh', [entrypoint, process.execPath, '-e', 'console.log(`pid=${process.pid}`)'], { env: { PATH: process.env.PATH, APP: 'gateway' } });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   assert.equal(code, 0);
-  assert.equal(Number(output.trim()), child.pid);
+  assert.equal(Number(/pid=(\d+)/.exec(output)?.[1]), child.pid, output);
 });
 
 test('without arguments the entrypoint starts the bundled app named by APP', () => {
