@@ -17,6 +17,7 @@ import {
   KIND_MAPPED,
   KIND_MASK,
   KIND_REMOVED,
+  KIND_STRIPPED,
   REORDER_BIT,
   SPLIT_MASK,
   SPLIT_PUNCT,
@@ -25,8 +26,10 @@ import {
   SPLIT_WORD,
   charClasses,
   hangulJamo,
+  isDropped,
   mappedString,
 } from './unicode-classes';
+import { normalizeReorderedWord } from './reordered-word';
 
 /** Receives the pre-tokens (words) of a text in order. */
 export interface WordSink {
@@ -52,7 +55,7 @@ function asciiActions(): Uint8Array {
     const kind = charClasses[c] & KIND_MASK;
     const split = (charClasses[c] >> SPLIT_SHIFT) & SPLIT_MASK;
     const mapped = kind === KIND_MAPPED ? mappedString(c) : '';
-    if (kind === KIND_REMOVED) actions[c] = ASCII_REMOVED;
+    if (kind === KIND_REMOVED || kind === KIND_STRIPPED) actions[c] = ASCII_REMOVED;
     else if (kind === KIND_IDENTITY && split === SPLIT_WORD) actions[c] = ASCII_WORD;
     else if (kind === KIND_IDENTITY && split === SPLIT_PUNCT) actions[c] = ASCII_PUNCT;
     else if ((kind === KIND_IDENTITY && split === SPLIT_SPACE) || mapped === ' ') actions[c] = ASCII_SPACE;
@@ -71,6 +74,8 @@ function lowerAscii(word: string): string {
 /** Splits texts into normalized words; one instance is reused (it is not re-entrant). */
 export class WordScanner {
   private text = '';
+  private from = 0;
+  private to = 0;
   private sink: WordSink | null = null;
   private stopped = false;
   // The open word: wordStart < 0 when none. In pure mode the word is
@@ -80,16 +85,20 @@ export class WordScanner {
   private pure = true;
   private hasUpper = false;
   private hasNonAscii = false;
-  private reorderCount = 0;
+  /** The open word keeps a non-starter: it takes the exact slow path (reordered-word.ts). */
+  private keepsNonStarter = false;
   private buffer = '';
   private align: number[] = [];
 
   /** Feeds the words of text[from, to) to the sink; returns false if the sink stopped the scan. */
   scan(text: string, from: number, to: number, sink: WordSink): boolean {
     this.text = text;
+    this.from = from;
+    this.to = to;
     this.sink = sink;
     this.stopped = false;
     this.wordStart = -1;
+    this.keepsNonStarter = false;
     let i = from;
     while (i < to && !this.stopped) {
       const c = text.charCodeAt(i);
@@ -132,9 +141,10 @@ export class WordScanner {
 
   private nonAscii(cp: number, start: number, end: number): void {
     const classBits = charClasses[cp];
+    if (isDropped(classBits)) return;
     const kind = classBits & KIND_MASK;
-    if (kind === KIND_REMOVED) return;
-    if (classBits & REORDER_BIT) this.reorderCount += 1;
+    // Set before a possible flush, which clears it: only a word character leaves it set.
+    if (classBits & REORDER_BIT) this.keepsNonStarter = true;
     if (kind === KIND_IDENTITY) {
       const split = (classBits >> SPLIT_SHIFT) & SPLIT_MASK;
       if (split === SPLIT_WORD) {
@@ -215,16 +225,16 @@ export class WordScanner {
 
   private flush(): void {
     if (this.wordStart < 0 || this.stopped) {
-      this.reorderCount = 0;
+      this.keepsNonStarter = false;
       return;
     }
-    const start = this.wordStart;
-    const end = this.wordEnd;
+    let start = this.wordStart;
+    let end = this.wordEnd;
     let word: string;
     let align: Int32Array | null = null;
-    if (this.reorderCount >= 2) {
-      word = reorderedWord(this.text.slice(start, end));
-      align = spanAlignment(word.length, start, end);
+    if (this.keepsNonStarter) {
+      const exact = normalizeReorderedWord(this.text, start, end, this.from, this.to);
+      ({ word, align, start, end } = exact);
     } else if (this.pure) {
       word = this.pureWord();
     } else {
@@ -232,7 +242,7 @@ export class WordScanner {
       align = Int32Array.from(this.align);
     }
     this.wordStart = -1;
-    this.reorderCount = 0;
+    this.keepsNonStarter = false;
     this.buffer = '';
     this.align.length = 0;
     if (this.sink && !this.sink.word(word, start, end, align)) this.stopped = true;
@@ -247,26 +257,4 @@ function spanAlignment(units: number, start: number, end: number): Int32Array {
     align[2 * k + 1] = end;
   }
   return align;
-}
-
-/**
- * The exact normalization of a word holding two or more characters whose output keeps a
- * combining mark: NFD reorders marks across characters, so apply it to the cleaned word as a
- * whole (removed characters first taken out, as the cleaning step does before NFD), then map each
- * decomposed character through the table. Every unit gets the whole word's span as its offset.
- */
-function reorderedWord(original: string): string {
-  let cleaned = '';
-  for (const char of original) {
-    if ((charClasses[char.codePointAt(0) ?? 0] & KIND_MASK) !== KIND_REMOVED) cleaned += char;
-  }
-  let word = '';
-  for (const char of cleaned.normalize('NFD')) {
-    const cp = char.codePointAt(0) ?? 0;
-    const kind = charClasses[cp] & KIND_MASK;
-    if (kind === KIND_IDENTITY) word += char;
-    else if (kind === KIND_MAPPED) word += mappedString(cp);
-    else if (kind === KIND_HANGUL) word += hangulJamo(cp);
-  }
-  return word;
 }

@@ -3,14 +3,14 @@
  * that tools/tokenizer/make-unicode-table.py records from Hugging Face `tokenizers` itself.
  *
  * One byte per code point (1.1 MB): bits 0-2 the kind, bits 3-4 the split class, bit 5 set when
- * the output keeps a combining mark (canonical class > 0): two such characters in one word may be
- * reordered by NFD, so that word takes the exact slow path.
+ * the output keeps a non-starter (canonical combining class > 0): NFD may move it past the marks
+ * around it, which moves offsets (and ids, when two meet), so its word takes the exact slow path.
  */
-import { CLASS_RUNS, MAPPED } from './unicode-table';
+import { CLASS_RUNS, COMBINING_CLASSES, MAPPED } from './unicode-table';
 
 /** Kept as is (already lowercase, no marks to strip). */
 export const KIND_IDENTITY = 0;
-/** Dropped: NUL, U+FFFD, control and format characters, unassigned code points, nonspacing marks. */
+/** Dropped before NFD by the cleaning step: NUL, U+FFFD, control, format and unassigned code points. */
 export const KIND_REMOVED = 1;
 /** A CJK ideograph: the normalizer puts spaces around it, so it is a word of its own. */
 export const KIND_ISOLATED = 2;
@@ -18,6 +18,8 @@ export const KIND_ISOLATED = 2;
 export const KIND_HANGUL = 3;
 /** Replaced by the string in `mappedText` (lowercase, NFD without marks, or ' ' for whitespace). */
 export const KIND_MAPPED = 4;
+/** A nonspacing mark: dropped after NFD (it still takes part in NFD's reordering of marks). */
+export const KIND_STRIPPED = 5;
 
 export const SPLIT_WORD = 0;
 export const SPLIT_SPACE = 1;
@@ -55,6 +57,28 @@ function decodeMapped(): Map<number, string> {
 
 export const charClasses: Uint8Array = decodeClasses();
 const mappedText: Map<number, string> = decodeMapped();
+
+function decodeCombiningClasses(): Map<number, number> {
+  const classes = new Map<number, number>();
+  for (const entry of COMBINING_CLASSES.split(',')) {
+    const dot = entry.indexOf('.');
+    classes.set(parseInt(entry.slice(0, dot), 16), parseInt(entry.slice(dot + 1), 16));
+  }
+  return classes;
+}
+
+const combiningClasses: Map<number, number> = decodeCombiningClasses();
+
+/** The canonical combining class the `tokenizers` crate gives a code point (0 for a starter). */
+export function combiningClass(cp: number): number {
+  return combiningClasses.get(cp) ?? 0;
+}
+
+/** True when the code point is dropped by cleaning or by stripping marks. */
+export function isDropped(classBits: number): boolean {
+  const kind = classBits & KIND_MASK;
+  return kind === KIND_REMOVED || kind === KIND_STRIPPED;
+}
 
 /** The normalized form of a KIND_MAPPED code point. */
 export function mappedString(cp: number): string {
