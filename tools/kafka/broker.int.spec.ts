@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Consumer, Kafka, type Producer, logLevel } from 'kafkajs';
 import { type BrokerOptions, brokerStatus, restartBroker, startBroker, stopBroker } from './broker';
-import { freePort, portAnswers } from './daemon';
+import { freePort, portAnswers, waitUntil } from './daemon';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
@@ -97,9 +97,13 @@ describe('local Kafka broker (tools/kafka)', { timeout: 300_000 }, () => {
     assert.equal(group.members.length, 1);
     await consumer.disconnect();
 
-    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    const total = committed.partitions.reduce((sum, partition) => sum + Math.max(0, Number(partition.offset)), 0);
-    assert.equal(total, 1, 'the group committed past the one message');
+    const committedTotal = async () => {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return committed.partitions.reduce((sum, partition) => sum + Math.max(0, Number(partition.offset)), 0);
+    };
+    // kafkajs commits after the batch, in the background of eachMessage: give it a moment.
+    await waitUntil(async () => (await committedTotal()) === 1, 10_000);
+    assert.equal(await committedTotal(), 1, 'the group committed past the one message');
     await admin.disconnect();
   });
 

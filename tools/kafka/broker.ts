@@ -115,13 +115,13 @@ function resolve(options: BrokerOptions): Resolved {
  * coordinator (the first FindCoordinator creates __consumer_offsets: waiting for it here spares
  * every app's first group join a "coordinator not available" round).
  */
-async function answers(bootstrap: string): Promise<boolean> {
+async function answers(bootstrap: string, retries = 0): Promise<boolean> {
   const kafka = new Kafka({
     clientId: 'mlops-tools-kafka',
     brokers: bootstrap.split(','),
-    connectionTimeout: 1_000,
-    requestTimeout: 5_000,
-    retry: { retries: 0 },
+    connectionTimeout: 3_000,
+    requestTimeout: 10_000,
+    retry: { retries, initialRetryTime: 300 },
     logLevel: logLevel.NOTHING, // refused connections are expected while the broker boots
   });
   const admin = kafka.admin();
@@ -255,6 +255,6 @@ export async function brokerStatus(options: BrokerOptions = {}): Promise<BrokerS
   const config = resolve(options);
   const pid = config.external ? undefined : runningPid(config.pidFile, config.marker);
   const bootstrap = config.external ?? `127.0.0.1:${pid === undefined ? config.port : runningPort(config)}`;
-  const ready = (config.external !== undefined || pid !== undefined) && (await answers(bootstrap));
+  const ready = (config.external !== undefined || pid !== undefined) && (await answers(bootstrap, 2)); // a busy machine gets 3 tries
   return { bootstrap, external: config.external !== undefined, running: pid !== undefined, ready, pid, version: kafkaVersion() };
 }

@@ -70,7 +70,10 @@ interface Resolved {
   pidFile: string;
   logFile: string;
   confFile: string;
-  /** redis-server renames its process to `redis-server 127.0.0.1:<port>` (any port: it may have been started on another). */
+  /**
+   * What the command line of our pid must contain. Only 'redis-server': the server renames its
+   * process to `redis-server 127.0.0.1:<port>` only after writing the pid file.
+   */
   marker: string;
 }
 
@@ -91,7 +94,7 @@ function resolve(options: RedisOptions): Resolved {
     pidFile: path.join(runDir, 'redis.pid'),
     logFile: path.join(runDir, 'redis.log'),
     confFile: path.join(runDir, 'redis.conf'),
-    marker: 'redis-server 127.0.0.1:',
+    marker: 'redis-server',
   };
 }
 
@@ -103,7 +106,7 @@ function runningPort(config: Resolved): number {
 async function answers(redisUrl: string): Promise<boolean> {
   const client = new Redis(redisUrl, {
     lazyConnect: true,
-    connectTimeout: 1_000,
+    connectTimeout: 3_000,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null, // one try per probe; the caller polls
