@@ -4,3 +4,4 @@ export * from './messages';
 export * from './http';
 export * from './validate';
 export * from './openapi';
+export * from './features';

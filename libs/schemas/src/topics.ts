@@ -26,6 +26,7 @@ export const TOPICS = {
     config: { 'cleanup.policy': 'compact' },
   },
   experimentsEvents: { name: 'experiments.events', key: 'experiment id', partitions: 1 },
+  featuresEvents: { name: 'features.events', key: 'feature name', partitions: 1 },
   auditLog: { name: 'audit.log', key: 'actor', partitions: 1 },
 } as const satisfies Record<string, TopicSpec>;
 
