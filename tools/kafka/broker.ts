@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import {
+  type DaemonConfig,
   type LogLine,
   isOurProcess,
   logToStderr,
@@ -17,11 +18,11 @@ import {
   refuseTakenPort,
   runningPid,
   startedPort,
+  manage,
   stopDaemon,
   stopProcess,
   tailFile,
   waitUntil,
-  withLock,
   workspaceRoot,
 } from './daemon';
 import { ensureKafkaJars, kafkaVersion } from './jars';
@@ -71,20 +72,13 @@ export interface BrokerStatus {
   version: string;
 }
 
-interface Resolved {
+interface Resolved extends DaemonConfig {
   port: number;
   controllerPort: number;
-  runDir: string;
   cacheDir?: string;
   heapMb: number;
   startTimeoutMs: number;
-  stopTimeoutMs: number;
-  external?: string;
-  log: LogLine;
   bootstrap: string;
-  pidFile: string;
-  /** Only a java process started on this run folder's server.properties is ours. */
-  marker: string;
 }
 
 function resolve(options: BrokerOptions): Resolved {
@@ -95,6 +89,8 @@ function resolve(options: BrokerOptions): Resolved {
   const runDir = path.resolve(options.runDir ?? path.join(workspaceRoot, '.run', 'kafka'));
   const external = env.KAFKA_BROKERS?.trim() || undefined;
   return {
+    name: 'kafka',
+    externalKey: 'KAFKA_BROKERS',
     port,
     controllerPort,
     runDir,
@@ -106,6 +102,7 @@ function resolve(options: BrokerOptions): Resolved {
     log: options.log ?? logToStderr,
     bootstrap: external ?? `127.0.0.1:${port}`,
     pidFile: path.join(runDir, 'kafka.pid'),
+    // Only a java process started on this run folder's server.properties is ours.
     marker: path.join(runDir, 'server.properties'),
   };
 }
@@ -193,6 +190,10 @@ function launch(libsDir: string, config: Resolved): number {
   return broker.pid;
 }
 
+function externalHandle(config: Resolved): BrokerHandle {
+  return { bootstrap: config.bootstrap, started: false, external: true };
+}
+
 async function startUnlocked(config: Resolved): Promise<BrokerHandle> {
   const runningAlready = runningPid(config.pidFile, config.marker);
   if (runningAlready !== undefined) {
@@ -218,35 +219,23 @@ async function startUnlocked(config: Resolved): Promise<BrokerHandle> {
   return { bootstrap: config.bootstrap, started: true, external: false, pid };
 }
 
-function stopUnlocked(config: Resolved): Promise<boolean> {
-  return stopDaemon('kafka', config.pidFile, config.marker, config.stopTimeoutMs, config.log);
-}
-
-function externalNotice(config: Resolved, action: string): BrokerHandle {
-  config.log(`kafka: KAFKA_BROKERS is set; using ${config.external} and ${action}`);
-  return { bootstrap: config.bootstrap, started: false, external: true };
-}
-
 /** Starts the broker unless it runs already, and resolves once kafkajs can talk to it. */
-export async function startBroker(options: BrokerOptions = {}): Promise<BrokerHandle> {
+export function startBroker(options: BrokerOptions = {}): Promise<BrokerHandle> {
   const config = resolve(options);
-  if (config.external) return externalNotice(config, 'starting nothing');
-  return withLock(path.join(config.runDir, 'start.lock'), () => startUnlocked(config));
+  return manage(config, 'starting', externalHandle(config), () => startUnlocked(config));
 }
 
 /** SIGTERM, a bounded wait for a clean exit, then SIGKILL. Resolves to whether a broker was running. */
-export async function stopBroker(options: BrokerOptions = {}): Promise<boolean> {
+export function stopBroker(options: BrokerOptions = {}): Promise<boolean> {
   const config = resolve(options);
-  if (config.external) return externalNotice(config, 'stopping nothing').started;
-  return withLock(path.join(config.runDir, 'start.lock'), () => stopUnlocked(config));
+  return manage(config, 'stopping', false, () => stopDaemon(config));
 }
 
 /** Stops and starts again on the same data: topics, messages and committed offsets survive. */
-export async function restartBroker(options: BrokerOptions = {}): Promise<BrokerHandle> {
+export function restartBroker(options: BrokerOptions = {}): Promise<BrokerHandle> {
   const config = resolve(options);
-  if (config.external) return externalNotice(config, 'restarting nothing');
-  return withLock(path.join(config.runDir, 'start.lock'), async () => {
-    await stopUnlocked(config);
+  return manage(config, 'restarting', externalHandle(config), async () => {
+    await stopDaemon(config);
     return startUnlocked(config);
   });
 }

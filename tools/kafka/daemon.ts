@@ -63,16 +63,45 @@ export async function stopProcess(pid: number, marker: string, graceMs: number):
   return 'killed';
 }
 
-/** Stops the daemon behind `pidFile` if it is running; resolves to whether one was. */
-export async function stopDaemon(name: string, pidFile: string, marker: string, graceMs: number, log: LogLine): Promise<boolean> {
+/** What tools/kafka and tools/redis know about the one local daemon they manage. */
+export interface DaemonConfig {
+  /** In log lines: 'kafka', 'redis'. */
+  name: string;
+  /** The env key that names a server these tools do not manage (KAFKA_BROKERS, REDIS_URL). */
+  externalKey: string;
+  /** Its value, when set. */
+  external?: string;
+  runDir: string;
+  pidFile: string;
+  /** What the command line of our pid contains (see isOurProcess). */
+  marker: string;
+  /** ms between SIGTERM and SIGKILL. */
+  stopTimeoutMs: number;
+  log: LogLine;
+}
+
+/**
+ * Runs `action` (start, stop, restart) under the run folder's lock; with an external server
+ * configured, says so and returns `whenExternal` instead: nothing is started or stopped.
+ */
+export function manage<T>(config: DaemonConfig, verb: string, whenExternal: T, action: () => Promise<T>): Promise<T> {
+  if (config.external) {
+    config.log(`${config.name}: ${config.externalKey} is set; using ${config.external} and ${verb} nothing`);
+    return Promise.resolve(whenExternal);
+  }
+  return withLock(path.join(config.runDir, 'start.lock'), action);
+}
+
+/** Stops the daemon behind the pid file if it is running; resolves to whether one was. */
+export async function stopDaemon({ name, pidFile, marker, stopTimeoutMs, log }: DaemonConfig): Promise<boolean> {
   const pid = runningPid(pidFile, marker);
   if (pid === undefined) {
     log(`${name}: not running; nothing to stop`);
     return false;
   }
-  const ending = await stopProcess(pid, marker, graceMs);
+  const ending = await stopProcess(pid, marker, stopTimeoutMs);
   fs.rmSync(pidFile, { force: true });
-  log(ending === 'terminated' ? `${name}: stopped (pid ${pid})` : `${name}: pid ${pid} ignored SIGTERM for ${graceMs} ms; killed`);
+  log(ending === 'terminated' ? `${name}: stopped (pid ${pid})` : `${name}: pid ${pid} ignored SIGTERM for ${stopTimeoutMs} ms; killed`);
   return true;
 }
 

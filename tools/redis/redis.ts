@@ -9,9 +9,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Redis from 'ioredis';
 import {
+  type DaemonConfig,
   type LogLine,
   logToStderr,
   portFrom,
+  manage,
   refusePortChange,
   refuseTakenPort,
   runningPid,
@@ -19,7 +21,6 @@ import {
   stopDaemon,
   tailFile,
   waitUntil,
-  withLock,
   workspaceRoot,
 } from '../kafka/daemon';
 
@@ -57,24 +58,14 @@ export interface RedisStatus {
   pid?: number;
 }
 
-interface Resolved {
+interface Resolved extends DaemonConfig {
   port: number;
-  runDir: string;
   startTimeoutMs: number;
-  stopTimeoutMs: number;
-  external?: string;
   /** PATH searched for redis-server. */
   searchPath?: string;
-  log: LogLine;
   redisUrl: string;
-  pidFile: string;
   logFile: string;
   confFile: string;
-  /**
-   * What the command line of our pid must contain. Only 'redis-server': the server renames its
-   * process to `redis-server 127.0.0.1:<port>` only after writing the pid file.
-   */
-  marker: string;
 }
 
 function resolve(options: RedisOptions): Resolved {
@@ -83,6 +74,8 @@ function resolve(options: RedisOptions): Resolved {
   const runDir = path.resolve(options.runDir ?? path.join(workspaceRoot, '.run', 'redis'));
   const external = env.REDIS_URL?.trim() || undefined;
   return {
+    name: 'redis',
+    externalKey: 'REDIS_URL',
     port,
     runDir,
     startTimeoutMs: options.startTimeoutMs ?? 20_000,
@@ -94,6 +87,7 @@ function resolve(options: RedisOptions): Resolved {
     pidFile: path.join(runDir, 'redis.pid'),
     logFile: path.join(runDir, 'redis.log'),
     confFile: path.join(runDir, 'redis.conf'),
+    // Only 'redis-server': the server renames itself to `redis-server 127.0.0.1:<port>` after writing the pid file.
     marker: 'redis-server',
   };
 }
@@ -178,24 +172,17 @@ async function startUnlocked(config: Resolved): Promise<RedisHandle> {
   return { redisUrl: config.redisUrl, started: true, external: false, pid };
 }
 
-function externalNotice(config: Resolved, action: string): RedisHandle {
-  config.log(`redis: REDIS_URL is set; using ${config.external} and ${action}`);
-  return { redisUrl: config.redisUrl, started: false, external: true };
-}
-
 /** Starts redis-server unless it runs already, and resolves once PING answers PONG. */
-export async function startRedis(options: RedisOptions = {}): Promise<RedisHandle> {
+export function startRedis(options: RedisOptions = {}): Promise<RedisHandle> {
   const config = resolve(options);
-  if (config.external) return externalNotice(config, 'starting nothing');
-  return withLock(path.join(config.runDir, 'start.lock'), () => startUnlocked(config));
+  const externalHandle = { redisUrl: config.redisUrl, started: false, external: true };
+  return manage(config, 'starting', externalHandle, () => startUnlocked(config));
 }
 
 /** SIGTERM (Redis saves its snapshot and exits), a bounded wait, then SIGKILL. Resolves to whether one was running. */
-export async function stopRedis(options: RedisOptions = {}): Promise<boolean> {
+export function stopRedis(options: RedisOptions = {}): Promise<boolean> {
   const config = resolve(options);
-  if (config.external) return externalNotice(config, 'stopping nothing').started;
-  const stop = () => stopDaemon('redis', config.pidFile, config.marker, config.stopTimeoutMs, config.log);
-  return withLock(path.join(config.runDir, 'start.lock'), stop);
+  return manage(config, 'stopping', false, () => stopDaemon(config));
 }
 
 export async function redisStatus(options: RedisOptions = {}): Promise<RedisStatus> {
