@@ -55,9 +55,9 @@ export class IdCollector implements WordSink, SegmentVisitor {
   }
 
   word(word: string, start: number, _end: number, align: Int32Array | null): boolean {
-    const { ids, ends } = this.model.pieces(word);
+    const { ids, ends, count } = this.model.pieces(word);
     let pieceStart = 0;
-    for (let k = 0; k < ids.length; k++) {
+    for (let k = 0; k < count; k++) {
       const pieceEnd = ends[k];
       if (align === null) this.push(ids[k], start + pieceStart, start + pieceEnd);
       else this.push(ids[k], align[2 * pieceStart], align[2 * pieceEnd - 1]);

@@ -243,8 +243,10 @@ export class WordScanner {
     }
     this.wordStart = -1;
     this.keepsNonStarter = false;
-    this.buffer = '';
-    this.align.length = 0;
+    if (!this.pure) {
+      this.buffer = '';
+      this.align.length = 0;
+    }
     if (this.sink && !this.sink.word(word, start, end, align)) this.stopped = true;
   }
 }

@@ -2,9 +2,11 @@
  * WordPiece as `tokenizers` runs it: greedy longest-match-first from the start of the word, pieces
  * after the first looked up with the continuation prefix ('##'); a word longer than
  * `maxInputCharsPerWord` code points, or with a part no vocabulary entry matches, is one unknown
- * token. Results are cached per normalized word (words repeat: Zipf).
+ * token. The longest piece is one walk down a trie (vocab-trie.ts); results are cached per
+ * normalized word (words repeat: Zipf).
  */
 import type { Vocabulary } from './vocabulary';
+import { VocabTrie, type PieceMatch } from './vocab-trie';
 
 export interface WordPieceOptions {
   unkId: number;
@@ -18,7 +20,10 @@ export interface WordPieceOptions {
 export interface WordPieces {
   readonly ids: Int32Array;
   readonly ends: Int32Array;
+  /** Pieces in use: ids[0, count) and ends[0, count). */
+  count: number;
 }
+
 
 /** Code points in a word (a surrogate pair counts once). */
 function codePointCount(word: string): number {
@@ -31,32 +36,32 @@ function codePointCount(word: string): number {
   return count;
 }
 
-/** One code point back from `end` (a surrogate pair is one step). */
-function previousBoundary(word: string, end: number, floor: number): number {
-  const unit = word.charCodeAt(end - 1);
-  if (end - 2 >= floor && unit >= 0xdc00 && unit <= 0xdfff) {
-    const high = word.charCodeAt(end - 2);
-    if (high >= 0xd800 && high <= 0xdbff) return end - 2;
-  }
-  return end - 1;
-}
-
 export class WordPieceModel {
   private readonly cache = new Map<string, WordPieces>();
-  private readonly unknown: (length: number) => WordPieces;
+  private readonly trie: VocabTrie;
+  private readonly match: PieceMatch = { id: -1, end: 0 };
+  /** A word has at most one piece per UTF-16 unit; grown for longer words. */
+  private scratch: WordPieces = { ids: new Int32Array(256), ends: new Int32Array(256), count: 0 };
 
   constructor(
-    private readonly vocab: Vocabulary,
+    vocab: Vocabulary,
     private readonly options: WordPieceOptions,
   ) {
-    this.unknown = (length) => ({ ids: Int32Array.of(options.unkId), ends: Int32Array.of(length) });
+    this.trie = new VocabTrie(vocab, options.continuingSubwordPrefix);
   }
 
+  /**
+   * The pieces of a normalized word. The result may be a scratch buffer, valid until the next
+   * call: read it, do not keep it.
+   */
   pieces(word: string): WordPieces {
+    const cacheSize = this.options.cacheSize;
+    if (cacheSize === 0) return this.split(word);
     let pieces = this.cache.get(word);
     if (pieces === undefined) {
-      pieces = this.split(word);
-      if (this.cache.size >= this.options.cacheSize) this.cache.clear();
+      const scratch = this.split(word);
+      pieces = { ids: scratch.ids.slice(0, scratch.count), ends: scratch.ends.slice(0, scratch.count), count: scratch.count };
+      if (this.cache.size >= cacheSize) this.cache.clear();
       this.cache.set(word, pieces);
     }
     return pieces;
@@ -65,23 +70,26 @@ export class WordPieceModel {
   private split(word: string): WordPieces {
     const limit = this.options.maxInputCharsPerWord;
     if (word.length > limit && codePointCount(word) > limit) return this.unknown(word.length);
-    const ids: number[] = [];
-    const ends: number[] = [];
-    let start = 0;
-    while (start < word.length) {
-      let end = word.length;
-      let id: number | undefined;
-      while (start < end) {
-        const piece = start === 0 ? word.slice(0, end) : this.options.continuingSubwordPrefix + word.slice(start, end);
-        id = this.vocab.id(piece);
-        if (id !== undefined) break;
-        end = previousBoundary(word, end, start);
-      }
-      if (id === undefined) return this.unknown(word.length);
-      ids.push(id);
-      ends.push(end);
+    if (word.length > this.scratch.ids.length) this.scratch = { ids: new Int32Array(word.length), ends: new Int32Array(word.length), count: 0 };
+    const scratch = this.scratch;
+    let count = 0;
+    for (let start = 0; start < word.length; ) {
+      const { id, end } = this.trie.longestPiece(word, start, this.match);
+      if (id < 0) return this.unknown(word.length);
+      scratch.ids[count] = id;
+      scratch.ends[count] = end;
+      count += 1;
       start = end;
     }
-    return { ids: Int32Array.from(ids), ends: Int32Array.from(ends) };
+    scratch.count = count;
+    return scratch;
+  }
+
+  private unknown(length: number): WordPieces {
+    const scratch = this.scratch;
+    scratch.ids[0] = this.options.unkId;
+    scratch.ends[0] = length;
+    scratch.count = 1;
+    return scratch;
   }
 }
