@@ -10,6 +10,10 @@
 - fuzz.json.gz: 3,000 seeded random strings mixing all of the above, and 1,000 dense in
   combining marks, with ids and offsets.
 - code-points.jsonl.gz: every code point (surrogates excepted) as its own word, 256 per line.
+- trained-vocab-sst2.json.gz: WordPiece vocabularies trained on the SST-2 sentences (3,000 and
+  12,000 tokens). `tokenizers` breaks ties between equally frequent pairs by hash order, so each
+  size is trained 3 times: `core` holds the tokens every run learned, `extra` those only some did,
+  `prefix` the leading tokens every run put in the same order (special tokens, alphabet).
 
 Setup and run (from the repository root):
   python3 -m venv .venv/tokenizer && .venv/tokenizer/bin/pip install tokenizers
@@ -63,11 +67,15 @@ def header(**fields):
             "vocabSha256": hashlib.sha256(VOCAB_FILE.read_bytes()).hexdigest(), **fields}
 
 
-def write_sst2():
+def read_sst2():
     raw = SST2_TRAIN.read_bytes()
     lines = raw.decode("utf-8").split("\n")
     assert lines[0] == "sentence\tlabel", lines[0]
-    sentences = [line.rsplit("\t", 1)[0] for line in lines[1:] if line]
+    return raw, [line.rsplit("\t", 1)[0] for line in lines[1:] if line]
+
+
+def write_sst2():
+    raw, sentences = read_sst2()
     encodings = new_tokenizer().encode_batch(sentences)
     path = OUT / "sst2-train-ids.jsonl.gz"
     with gzip.GzipFile(path, "wb", mtime=0) as out:
@@ -108,6 +116,33 @@ def write_fuzz():
     print(f"{path.name}: {len(cases)} strings, {path.stat().st_size} bytes")
 
 
+def train_vocab(sentences, size):
+    tokenizer = BertWordPieceTokenizer(lowercase=True)
+    tokenizer.train_from_iterator(sentences, vocab_size=size, min_frequency=2, limit_alphabet=1000, show_progress=False)
+    vocab = tokenizer.get_vocab()
+    return sorted(vocab, key=vocab.get)
+
+
+def write_trained_vocabs(sentences):
+    trained = []
+    for size in (3000, 12000):
+        runs = [train_vocab(sentences, size) for _ in range(3)]
+        core = [token for token in runs[0] if all(token in set(run) for run in runs)]
+        union = {token for run in runs for token in run}
+        prefix = []
+        for tokens in zip(*runs):
+            if len(set(tokens)) > 1:
+                break
+            prefix.append(tokens[0])
+        trained.append({"vocabSize": size, "minFrequency": 2, "limitAlphabet": 1000, "size": len(runs[0]),
+                        "prefix": prefix, "core": core, "extra": sorted(union - set(core))})
+    path = OUT / "trained-vocab-sst2.json.gz"
+    with gzip.GzipFile(path, "wb", mtime=0) as out:
+        out.write(json.dumps({**header(source="SST-2 train.tsv"), "vocabularies": trained}, ensure_ascii=True).encode())
+    print(f"{path.name}: " + ", ".join(f"{t['size']} tokens ({len(t['extra'])} vary)" for t in trained)
+          + f", {path.stat().st_size} bytes")
+
+
 def write_code_points():
     tokenizer = new_tokenizer()
     code_points = [cp for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF]
@@ -127,3 +162,4 @@ if __name__ == "__main__":
     write_fuzz()
     write_code_points()
     write_sst2()
+    write_trained_vocabs(read_sst2()[1])
