@@ -4,7 +4,7 @@
  * reference implementation writes them. Only the fields we use are modelled.
  */
 import { OnnxWriterError } from './errors';
-import { ProtoWriter } from './protobuf';
+import { ProtoWriter, readProtoFields } from './protobuf';
 
 /** TensorProto.DataType values. */
 export const TensorDataType = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9, DOUBLE: 11 } as const;
@@ -140,4 +140,25 @@ function encodeValueInfo(info: ValueInfoProto): ProtoWriter {
   }
   const tensorType = new ProtoWriter().varint(1, info.elemType).message(2, shape);
   return new ProtoWriter().string(1, info.name).message(2, new ProtoWriter().message(1, tensorType));
+}
+
+/**
+ * The metadata_props of an encoded ModelProto (ours or any exporter's), without decoding the graph.
+ * A key that appears twice keeps its last value.
+ */
+export function readOnnxMetadata(model: Uint8Array): Record<string, string> {
+  const text = new TextDecoder();
+  const metadata: Record<string, string> = {};
+  for (const { field, value } of readProtoFields(model)) {
+    if (field !== 14 || !(value instanceof Uint8Array)) continue;
+    let key = '';
+    let entryValue = '';
+    for (const entry of readProtoFields(value)) {
+      if (!(entry.value instanceof Uint8Array)) continue;
+      if (entry.field === 1) key = text.decode(entry.value);
+      if (entry.field === 2) entryValue = text.decode(entry.value);
+    }
+    metadata[key] = entryValue;
+  }
+  return metadata;
 }

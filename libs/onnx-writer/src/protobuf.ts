@@ -1,6 +1,7 @@
 /**
  * The part of the Protocol Buffers wire format ONNX needs: varints (int32/int64/enums), fixed32
- * floats, and length-delimited strings, bytes and nested messages.
+ * floats, and length-delimited strings, bytes and nested messages; and a reader of top-level
+ * fields, enough to find a model's metadata without parsing its graph.
  *
  * A writer keeps a list of byte chunks instead of one growing buffer, so a large `bytes` field (a
  * weight tensor's raw_data) is held by reference and copied exactly once, in `finish()`. Nested
@@ -8,6 +9,7 @@
  */
 
 const WIRE_VARINT = 0;
+const WIRE_FIXED64 = 1;
 const WIRE_LENGTH_DELIMITED = 2;
 const WIRE_FIXED32 = 5;
 
@@ -126,5 +128,47 @@ export class ProtoWriter {
     // The flushed bytes stay referenced by the chunk, so start a fresh buffer.
     this.buffer = new Uint8Array(256);
     this.used = 0;
+  }
+}
+
+/** One field of a message: varints as numbers, length-delimited fields as byte views. */
+export interface ProtoField {
+  field: number;
+  wireType: number;
+  value: number | Uint8Array;
+}
+
+/**
+ * The top-level fields of an encoded message, in order. Length-delimited values are views, not
+ * copies, so skipping a large graph costs nothing. Varints must fit a safe integer.
+ */
+export function* readProtoFields(bytes: Uint8Array): Generator<ProtoField> {
+  let offset = 0;
+  const varint = (): number => {
+    let value = 0;
+    for (let scale = 1; ; scale *= 0x80) {
+      if (offset >= bytes.length) throw new RangeError('protobuf: truncated varint');
+      const byte = bytes[offset++];
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+    }
+  };
+  while (offset < bytes.length) {
+    const tag = varint();
+    const field = Math.floor(tag / 8);
+    const wireType = tag % 8;
+    let value: number | Uint8Array;
+    if (wireType === WIRE_VARINT) value = varint();
+    else if (wireType === WIRE_LENGTH_DELIMITED) {
+      const length = varint();
+      value = bytes.subarray(offset, offset + length);
+      offset += length;
+    } else if (wireType === WIRE_FIXED32 || wireType === WIRE_FIXED64) {
+      const width = wireType === WIRE_FIXED32 ? 4 : 8;
+      value = bytes.subarray(offset, offset + width);
+      offset += width;
+    } else throw new RangeError(`protobuf: unsupported wire type ${wireType} for field ${field}`);
+    if (offset > bytes.length) throw new RangeError(`protobuf: field ${field} runs past the end of the message`);
+    yield { field, wireType, value };
   }
 }

@@ -11,7 +11,7 @@ import { checkDims } from './weight-check';
 export const HF_INIT_STD = 0.02;
 
 export interface RandomWeightOptions {
-  /** Standard deviation of matrices and embeddings; 0.02 unless given. */
+  /** Standard deviation of matrices and embeddings; 0.02 unless given (0 gives zeros, fast). */
   std?: number;
 }
 
@@ -48,7 +48,17 @@ export class SeededNormal {
 
   array(length: number, std: number): Float32Array {
     const out = new Float32Array(length);
-    for (let i = 0; i < length; i++) out[i] = this.normal() * std;
+    if (std === 0) return out; // zeros without drawing: for size and speed checks
+    let i = 0;
+    if (this.spare !== undefined && length > 0) out[i++] = this.normal() * std;
+    // Whole Box-Muller pairs without the spare bookkeeping: the same sequence as calling normal().
+    for (; i + 1 < length; i += 2) {
+      const radius = Math.sqrt(-2 * Math.log(1 - this.uniform()));
+      const angle = 2 * Math.PI * this.uniform();
+      out[i] = radius * Math.cos(angle) * std;
+      out[i + 1] = radius * Math.sin(angle) * std;
+    }
+    if (i < length) out[i] = this.normal() * std;
     return out;
   }
 }
