@@ -1,6 +1,5 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import * as ort from 'onnxruntime-node';
 import {
   OnnxWriterError,
   bigramBucket,
@@ -10,7 +9,7 @@ import {
   type EmbeddingBagDims,
   type EmbeddingBagWeights,
 } from './index';
-import { maxAbsDifference, onnxLogits, perturbBiasesAndNorms, randomBatch, sliceRow } from '../testdata/spec-models';
+import { maxAbsDifference, onnxLogits, onnxSignature, perturbBiasesAndNorms, randomBatch, sliceRow } from '../testdata/spec-models';
 
 const TOLERANCE = 1e-4;
 
@@ -28,17 +27,11 @@ function testModel(dims: EmbeddingBagDims, seed: number): EmbeddingBagWeights {
 describe('writeEmbeddingBagOnnx', () => {
   test('has the Hugging Face signature, like the DistilBERT export', async () => {
     const { dims } = MODELS[1];
-    const session = await ort.InferenceSession.create(writeEmbeddingBagOnnx(dims, testModel(dims, 1)));
-    try {
-      const shapes = [...session.inputMetadata, ...session.outputMetadata].map((meta) => (meta.isTensor ? [meta.name, meta.type, meta.shape] : [meta.name]));
-      assert.deepEqual(shapes, [
-        ['input_ids', 'int64', ['batch_size', 'sequence_length']],
-        ['attention_mask', 'int64', ['batch_size', 'sequence_length']],
-        ['logits', 'float32', ['batch_size', 3]],
-      ]);
-    } finally {
-      await session.release();
-    }
+    assert.deepEqual(await onnxSignature(writeEmbeddingBagOnnx(dims, testModel(dims, 1))), [
+      ['input_ids', 'int64', ['batch_size', 'sequence_length']],
+      ['attention_mask', 'int64', ['batch_size', 'sequence_length']],
+      ['logits', 'float32', ['batch_size', 3]],
+    ]);
   });
 
   for (const [index, { name, dims }] of MODELS.entries()) {

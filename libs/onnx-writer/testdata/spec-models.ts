@@ -39,6 +39,16 @@ function int64Tensor(rows: readonly (readonly number[])[]): ort.Tensor {
   return new ort.Tensor('int64', BigInt64Array.from(rows.flat(), (value) => BigInt(value)), [rows.length, rows[0]?.length ?? 0]);
 }
 
+/** [name, type, shape] of each input then each output, as onnxruntime reports them. */
+export async function onnxSignature(model: Uint8Array): Promise<unknown[][]> {
+  const session = await ort.InferenceSession.create(model);
+  try {
+    return [...session.inputMetadata, ...session.outputMetadata].map((meta) => (meta.isTensor ? [meta.name, meta.type, meta.shape] : [meta.name]));
+  } finally {
+    await session.release();
+  }
+}
+
 /** Loads `model` and runs it on each batch; returns logits [batch][label] per batch. */
 export async function onnxLogits(model: Uint8Array, ...batches: TokenBatch[]): Promise<number[][][]> {
   const session = await ort.InferenceSession.create(model);
