@@ -2,10 +2,12 @@ import type { CliCommand } from '../command';
 import { modelsCommand } from './models';
 import { predictCommand } from './predict';
 import { statsCommand } from './stats';
+import { tokenizeCommand } from './tokenize';
 
 /** Every `mlops` command, in the order `mlops --help` lists them. */
 export const commands: CliCommand[] = [
   predictCommand,
   modelsCommand,
   statsCommand,
+  tokenizeCommand,
 ];
