@@ -54,7 +54,10 @@ export async function startPlatform(options: { env?: NodeJS.ProcessEnv; inferenc
     fs.rmSync(modelStoreDir, { recursive: true, force: true });
     return codes;
   };
-  if (!(await waitForHttp(`${gatewayUrl}/ready`, 90_000))) {
+  // Every app ready (consumers joined, model loaded), not just the gateway, before traffic.
+  const readyUrls = [`${gatewayUrl}/ready`, `http://127.0.0.1:${base + 1}/ready`, `http://127.0.0.1:${base + 2}/ready`];
+  const ready = await Promise.all(readyUrls.map((url) => waitForHttp(url, 90_000)));
+  if (!ready.every(Boolean)) {
     await stop();
     throw new Error('the platform did not become ready within 90 s; see .run/logs/');
   }

@@ -57,8 +57,12 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
 
   async function handle(message: ConsumedMessage<InferenceRequest>): Promise<void> {
     const request = message.value;
+    // Past its deadline nobody waits for the answer (the requester has timed out): skip the work.
+    if (request.deadline <= Date.now()) {
+      routed.inc({ reason: 'none', status: 'expired' });
+      return;
+    }
     try {
-      if (request.deadline <= Date.now()) throw new PlatformError('DEADLINE_EXCEEDED', 'the request deadline passed before routing');
       const targets = route(request, catalog, { modelName: config.modelName, alias: config.defaultAlias });
       await Promise.all(
         targets.map((target) => {
@@ -77,6 +81,8 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
   async function onRejected(rejected: RejectedMessage) {
     const parsed = rejected.parsed as Partial<InferenceRequest> | undefined;
     const topic = parsed?.replyTo?.topic;
+    // Past its deadline nobody listens any more (its reply topic may be gone): dead-lettering is enough.
+    if (typeof parsed?.deadline === 'number' && parsed.deadline <= Date.now()) return;
     if (typeof topic === 'string' && /^[a-zA-Z0-9._-]+$/.test(topic) && typeof parsed?.requestId === 'string') {
       await replyError(topic, undefined, parsed.requestId, rejected.error);
     }
@@ -87,6 +93,9 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
     groupId: config.groupId,
     topics: [TOPICS.inferenceRequests.name],
     schema: InferenceRequest,
+    // A new group starts at the beginning so requests published before it joined are not lost;
+    // expired ones are skipped cheaply.
+    fromBeginning: true,
     producer,
     logger: log,
     handleBatch: async (messages) => {

@@ -75,11 +75,15 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
     const { routing } = request;
     const reply = (r: InferenceReply) => (routing.shadow ? Promise.resolve() : sendReply(request.replyTo.topic, request.replyTo.partition, r));
     if (answered.has(request.requestId)) return; // a redelivery of work already answered
+    if (request.deadline <= Date.now()) {
+      // Nobody waits for it any more (the requester timed out): skip the work.
+      metrics.requests.inc({ model_version: request.modelVersion, status: 'expired' });
+      return;
+    }
     const served = pool.get(request.modelName, request.modelVersion);
     try {
       if (stopping) throw new PlatformError('NOT_READY', 'this inference instance is shutting down');
       if (!served) throw new PlatformError('MODEL_NOT_FOUND', `model ${request.modelName} version ${request.modelVersion} is not served here`);
-      if (request.deadline <= Date.now()) throw new PlatformError('DEADLINE_EXCEEDED', 'the request deadline passed before inference');
       const result = await served.batcher.enqueue({ texts: request.texts, deadline: request.deadline });
       const completedAt = Date.now();
       answered.add(request.requestId);
@@ -122,6 +126,8 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
   async function onRejected(rejected: RejectedMessage): Promise<void> {
     const parsed = rejected.parsed as Partial<RoutedRequest> | undefined;
     const topic = parsed?.replyTo?.topic;
+    // Past its deadline nobody listens any more (its reply topic may be gone): dead-lettering is enough.
+    if (typeof parsed?.deadline === 'number' && parsed.deadline <= Date.now()) return;
     if (typeof topic !== 'string' || typeof parsed?.requestId !== 'string') return;
     await sendReply(topic, undefined, errorReply(parsed.requestId, rejected.error));
   }
@@ -131,6 +137,8 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
     groupId: config.groupId,
     topics: [TOPICS.inferenceRouted.name],
     schema: RoutedRequest,
+    // A new group starts at the beginning so nothing routed before it joined is lost.
+    fromBeginning: true,
     producer,
     logger: log,
     handleBatch: async (messages) => {

@@ -82,16 +82,19 @@ export class MessageProducer {
       messages.push(item.message);
       byTopic.set(item.topic, messages);
     }
-    try {
-      await this.producer.sendBatch({
-        acks: -1,
-        compression: this.options.compression ? CompressionTypes.GZIP : CompressionTypes.None,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      });
-      for (const item of batch) item.resolve();
-    } catch (error) {
-      for (const item of batch) item.reject(error);
-    }
+    // One request per topic, in parallel: a topic that fails (e.g. a requester's reply topic that
+    // was deleted) must not fail or delay the messages for the others.
+    await Promise.all(
+      [...byTopic].map(async ([topic, messages]) => {
+        const items = batch.filter((item) => item.topic === topic);
+        try {
+          await this.producer.send({ topic, messages, acks: -1, compression: this.options.compression ? CompressionTypes.GZIP : CompressionTypes.None });
+          for (const item of items) item.resolve();
+        } catch (error) {
+          for (const item of items) item.reject(error);
+        }
+      }),
+    );
   }
 
   async disconnect(): Promise<void> {
