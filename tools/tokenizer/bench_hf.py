@@ -61,7 +61,7 @@ def main():
             tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         runs = [timed(run) for _ in range(args.repeat)]
         seconds, tokens = min(runs[1:] or runs)
-        print(json.dumps({"implementation": name, "mode": mode, "cache": "none", "sentences": len(sentences),
+        print(json.dumps({"implementation": name, "mode": mode, "sentences": len(sentences),
                           "tokens": tokens, "seconds": seconds}), flush=True)
 
 

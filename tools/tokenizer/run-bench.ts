@@ -42,9 +42,8 @@ function main(): void {
     .sort((a, b) => a.mode.localeCompare(b.mode) * -1)
     .map((m) => {
       const reference = hf.find((h) => h.mode === m.mode);
-      const name = m.cache === 'none' ? m.implementation : `${m.implementation}, word cache ${m.cache}`;
       const ratio = reference ? `${(reference.seconds / m.seconds).toFixed(2)}x` : '-';
-      return [m.mode, name, format(m.sentences / m.seconds), format(m.tokens / m.seconds), ratio];
+      return [m.mode, m.implementation, format(m.sentences / m.seconds), format(m.tokens / m.seconds), ratio];
     });
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column].length)));
   for (const row of [header, ...rows]) {

@@ -1,6 +1,6 @@
 /**
  * Turns texts into word-piece ids, appended to one growing buffer so a batch is tokenized without
- * per-row arrays: special tokens in the text, then normalized words, then their cached pieces.
+ * per-row arrays: special tokens in the text, then normalized words, then their pieces.
  */
 import { WordScanner, type WordSink } from './pre-tokenize';
 import type { SegmentVisitor, SpecialTokenMatcher } from './special-tokens';
@@ -54,13 +54,13 @@ export class IdCollector implements WordSink, SegmentVisitor {
     return this.count < this.stopAt;
   }
 
-  word(word: string, start: number, _end: number, align: Int32Array | null): boolean {
-    const { ids, ends, count } = this.model.pieces(word);
-    let pieceStart = 0;
+  word(source: string, from: number, to: number, foldAscii: boolean, align: Int32Array | null): boolean {
+    const { ids, ends, count } = this.model.pieces(source, from, to, foldAscii);
+    let pieceStart = from;
     for (let k = 0; k < count; k++) {
       const pieceEnd = ends[k];
-      if (align === null) this.push(ids[k], start + pieceStart, start + pieceEnd);
-      else this.push(ids[k], align[2 * pieceStart], align[2 * pieceEnd - 1]);
+      if (align === null) this.push(ids[k], pieceStart, pieceEnd);
+      else this.push(ids[k], align[2 * (pieceStart - from)], align[2 * (pieceEnd - from) - 1]);
       pieceStart = pieceEnd;
     }
     return this.count < this.stopAt;

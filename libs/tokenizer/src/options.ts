@@ -16,8 +16,6 @@ export interface TokenizerOptions {
    * true). False treats them as plain text ('[', 'sep', ']').
    */
   matchSpecialTokensInText?: boolean;
-  /** Distinct normalized words whose pieces are cached. Default 50,000 words. */
-  wordCacheSize?: number;
 }
 
 export type ResolvedTokenizerOptions = Readonly<Required<TokenizerOptions>>;
@@ -32,7 +30,6 @@ export function resolveTokenizerOptions(options: TokenizerOptions = {}): Resolve
     continuingSubwordPrefix: options.continuingSubwordPrefix ?? '##',
     maxInputCharsPerWord: checkInteger(options.maxInputCharsPerWord ?? 100, 'maxInputCharsPerWord', 1),
     matchSpecialTokensInText: options.matchSpecialTokensInText ?? true,
-    wordCacheSize: checkInteger(options.wordCacheSize ?? 50_000, 'wordCacheSize', 0),
   };
   return Object.freeze(resolved);
 }

@@ -34,12 +34,19 @@ import { normalizeReorderedWord } from './reordered-word';
 /** Receives the pre-tokens (words) of a text in order. */
 export interface WordSink {
   /**
-   * `word` is normalized; `start`..`end` is its span in the input (UTF-16 units). `align` is null
-   * when unit k of `word` comes from unit `start + k` of the input; otherwise it holds, for each
-   * unit of `word`, the [start, end) of the input character it comes from (2 entries per unit).
+   * One word: the normalized word is source[from, to), with A-Z read as a-z when `foldAscii`.
+   * When `align` is null, `source` is the input text itself, so positions in it are offsets in
+   * the input. Otherwise `source` is the normalized word and `align` holds, for each of its units,
+   * the [start, end) of the input character it comes from (2 entries per unit).
    * Returns false to stop the scan (the sequence is full).
    */
-  word(word: string, start: number, end: number, align: Int32Array | null): boolean;
+  word(source: string, from: number, to: number, foldAscii: boolean, align: Int32Array | null): boolean;
+}
+
+/** The word a WordSink receives, as a string. */
+export function wordText(source: string, from: number, to: number, foldAscii: boolean): string {
+  const word = source.slice(from, to);
+  return foldAscii ? word.replace(/[A-Z]+/g, (upper) => upper.toLowerCase()) : word;
 }
 
 // What an ASCII character does, derived from the table so the fast path cannot disagree with it.
@@ -67,10 +74,6 @@ function asciiActions(): Uint8Array {
 
 const ASCII_ACTIONS = asciiActions();
 
-function lowerAscii(word: string): string {
-  return word.replace(/[A-Z]+/g, (upper) => upper.toLowerCase());
-}
-
 /** Splits texts into normalized words; one instance is reused (it is not re-entrant). */
 export class WordScanner {
   private text = '';
@@ -84,7 +87,6 @@ export class WordScanner {
   private wordEnd = 0;
   private pure = true;
   private hasUpper = false;
-  private hasNonAscii = false;
   /** The open word keeps a non-starter: it takes the exact slow path (reordered-word.ts). */
   private keepsNonStarter = false;
   private buffer = '';
@@ -116,7 +118,7 @@ export class WordScanner {
           this.flush();
         } else if (action === ASCII_PUNCT) {
           this.flush();
-          this.emitSingle(text[i], i, i + 1, true);
+          this.emitSingle(i, i + 1, null);
         }
         i += 1;
         continue;
@@ -151,11 +153,11 @@ export class WordScanner {
         this.appendUnits(this.text.slice(start, end), start, end, true);
       } else {
         this.flush();
-        if (split === SPLIT_PUNCT) this.emitSingle(this.text.slice(start, end), start, end, true);
+        if (split === SPLIT_PUNCT) this.emitSingle(start, end, null);
       }
     } else if (kind === KIND_ISOLATED) {
       this.flush();
-      this.emitSingle(this.text.slice(start, end), start, end, true);
+      this.emitSingle(start, end, null);
     } else if (kind === KIND_HANGUL) {
       this.appendUnits(hangulJamo(cp), start, end, false);
     } else {
@@ -171,7 +173,7 @@ export class WordScanner {
         this.appendUnits(char, start, end, false);
       } else {
         this.flush();
-        if (split === SPLIT_PUNCT) this.emitSingle(char, start, end, false);
+        if (split === SPLIT_PUNCT) this.emitSingle(start, end, char);
       }
     }
   }
@@ -181,7 +183,6 @@ export class WordScanner {
     this.wordEnd = start;
     this.pure = true;
     this.hasUpper = false;
-    this.hasNonAscii = false;
   }
 
   /**
@@ -192,7 +193,6 @@ export class WordScanner {
     if (this.wordStart < 0) this.openWord(start);
     if (this.pure && sameAsInput && start === this.wordEnd) {
       this.wordEnd = end;
-      if (units.charCodeAt(0) >= 128) this.hasNonAscii = true;
       return;
     }
     if (this.pure) this.leavePureMode();
@@ -203,51 +203,42 @@ export class WordScanner {
 
   /** Copies the pure word into the buffer with its identity alignment. */
   private leavePureMode(): void {
-    const word = this.pureWord();
+    const word = wordText(this.text, this.wordStart, this.wordEnd, this.hasUpper);
     this.buffer = word;
     this.align.length = 0;
     for (let k = 0; k < word.length; k++) this.align.push(this.wordStart + k, this.wordStart + k + 1);
     this.pure = false;
   }
 
-  private pureWord(): string {
-    const word = this.text.slice(this.wordStart, this.wordEnd);
-    if (!this.hasUpper) return word;
-    return this.hasNonAscii ? lowerAscii(word) : word.toLowerCase();
-  }
-
-  /** A word of one character (punctuation, CJK ideograph); `sameAsInput` as for appendUnits. */
-  private emitSingle(word: string, start: number, end: number, sameAsInput: boolean): void {
-    if (this.stopped) return;
-    const align = sameAsInput ? null : spanAlignment(word.length, start, end);
-    if (this.sink && !this.sink.word(word, start, end, align)) this.stopped = true;
+  /** A word of one character (punctuation, CJK ideograph): input[start, end), or `mapped` from it. */
+  private emitSingle(start: number, end: number, mapped: string | null): void {
+    if (this.stopped || !this.sink) return;
+    const more = mapped === null
+      ? this.sink.word(this.text, start, end, false, null)
+      : this.sink.word(mapped, 0, mapped.length, false, spanAlignment(mapped.length, start, end));
+    if (!more) this.stopped = true;
   }
 
   private flush(): void {
-    if (this.wordStart < 0 || this.stopped) {
+    if (this.wordStart < 0 || this.stopped || !this.sink) {
       this.keepsNonStarter = false;
       return;
     }
-    let start = this.wordStart;
-    let end = this.wordEnd;
-    let word: string;
-    let align: Int32Array | null = null;
+    const { text, wordStart: start, wordEnd: end } = this;
+    let more: boolean;
     if (this.keepsNonStarter) {
-      const exact = normalizeReorderedWord(this.text, start, end, this.from, this.to);
-      ({ word, align, start, end } = exact);
+      const exact = normalizeReorderedWord(text, start, end, this.from, this.to);
+      more = this.sink.word(exact.word, 0, exact.word.length, false, exact.align);
     } else if (this.pure) {
-      word = this.pureWord();
+      more = this.sink.word(text, start, end, this.hasUpper, null);
     } else {
-      word = this.buffer;
-      align = Int32Array.from(this.align);
-    }
-    this.wordStart = -1;
-    this.keepsNonStarter = false;
-    if (!this.pure) {
+      more = this.sink.word(this.buffer, 0, this.buffer.length, false, Int32Array.from(this.align));
       this.buffer = '';
       this.align.length = 0;
     }
-    if (this.sink && !this.sink.word(word, start, end, align)) this.stopped = true;
+    this.wordStart = -1;
+    this.keepsNonStarter = false;
+    if (!more) this.stopped = true;
   }
 }
 

@@ -24,9 +24,6 @@ export interface ReorderedWord {
   word: string;
   /** Input [start, end) of each unit of `word` (2 entries per unit). */
   align: Int32Array;
-  /** The span, widened over the dropped marks next to the word, which take part in reordering. */
-  start: number;
-  end: number;
 }
 
 interface DecomposedChar {
@@ -125,5 +122,5 @@ export function normalizeReorderedWord(text: string, start: number, end: number,
     word += output;
     for (let k = 0; k < output.length; k++) align.push(spans[2 * consumed], spans[2 * consumed + 1]);
   }
-  return { word, align: Int32Array.from(align), start, end };
+  return { word, align: Int32Array.from(align) };
 }

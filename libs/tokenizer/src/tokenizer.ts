@@ -38,7 +38,6 @@ export class WordPieceTokenizer {
       unkId: special.unk,
       continuingSubwordPrefix: options.continuingSubwordPrefix,
       maxInputCharsPerWord: options.maxInputCharsPerWord,
-      cacheSize: options.wordCacheSize,
     });
     const inText = [options.unkToken, options.clsToken, options.sepToken, options.padToken, options.maskToken]
       .map((text) => ({ text, id: vocab.id(text) ?? -1 }))

@@ -18,7 +18,7 @@
  */
 import { checkInteger, TokenizerError } from './errors';
 import { mergePairs, type PieceWord } from './pair-merges';
-import { WordScanner } from './pre-tokenize';
+import { WordScanner, wordText } from './pre-tokenize';
 
 export interface TrainWordPieceOptions {
   /** Tokens in the trained vocabulary, special tokens and alphabet included. */
@@ -40,7 +40,8 @@ export function countWords(corpus: Iterable<string>): Map<string, number> {
   const counts = new Map<string, number>();
   const scanner = new WordScanner();
   const sink = {
-    word(word: string): boolean {
+    word(source: string, from: number, to: number, foldAscii: boolean): boolean {
+      const word = wordText(source, from, to, foldAscii);
       counts.set(word, (counts.get(word) ?? 0) + 1);
       return true;
     },

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WordScanner } from './pre-tokenize';
+import { WordScanner, wordText } from './pre-tokenize';
 import { normalizeReorderedWord } from './reordered-word';
 import {
   KIND_HANGUL,
@@ -42,8 +42,8 @@ test('the exact slow path agrees with the table on every code point alone', () =
   const scanner = new WordScanner();
   let words: string[] = [];
   const sink = {
-    word(word: string) {
-      words.push(word);
+    word(source: string, from: number, to: number, foldAscii: boolean) {
+      words.push(wordText(source, from, to, foldAscii));
       return true;
     },
   };

@@ -66,12 +66,15 @@ export class VocabTrie {
     this.firstUnit = [this.rootTable(index.get(roots[0]) ?? 0), this.rootTable(index.get(roots[1]) ?? 0)];
   }
 
-  /** The longest piece of word[start, ...): word-initial when start is 0, else a continuation. */
-  longestPiece(word: string, start: number, result: PieceMatch): PieceMatch {
+  /**
+   * The longest piece of source[start, to): a continuation piece or a word-initial one. With
+   * `foldAscii`, A-Z are read as a-z (the word is the input text, lowercased on the fly).
+   */
+  longestPiece(source: string, start: number, to: number, continuation: boolean, foldAscii: boolean, result: PieceMatch): PieceMatch {
     result.id = -1;
     result.end = start;
-    if (start >= word.length) return result;
-    let node = this.firstUnit[start === 0 ? 0 : 1][word.charCodeAt(start)];
+    if (start >= to) return result;
+    let node = this.firstUnit[continuation ? 1 : 0][unitAt(source, start, foldAscii)];
     let position = start + 1;
     while (node > 0) {
       const id = this.tokenId[node];
@@ -79,8 +82,8 @@ export class VocabTrie {
         result.id = id;
         result.end = position;
       }
-      if (position === word.length) break;
-      node = this.child(node, word.charCodeAt(position));
+      if (position === to) break;
+      node = this.child(node, unitAt(source, position, foldAscii));
       position += 1;
     }
     return result;
@@ -106,6 +109,11 @@ export class VocabTrie {
     }
     return 0;
   }
+}
+
+function unitAt(source: string, index: number, foldAscii: boolean): number {
+  const unit = source.charCodeAt(index);
+  return foldAscii && unit >= 65 && unit <= 90 ? unit + 32 : unit;
 }
 
 function insert(root: BuildNode, piece: string, id: number): void {
