@@ -1,0 +1,36 @@
+/** Builds the architecture a run asked for ('auto': the transformer on a GPU backend, else the embedding bag). */
+import type { BackendChoice } from '../tfjs/backend';
+import { EmbeddingBagModel } from '../tfjs/embedding-bag';
+import type { Architecture, TrainableModel } from '../tfjs/trainable-model';
+import type { TrainingParams } from './params';
+
+export function resolveArchitecture(params: Pick<TrainingParams, 'architecture'>, backend: BackendChoice): Architecture {
+  if (params.architecture !== 'auto') return params.architecture;
+  return backend.gpu ? 'transformer' : 'embedding-bag';
+}
+
+export async function createModel(architecture: Architecture, params: TrainingParams, vocabSize: number, numLabels: number): Promise<TrainableModel> {
+  if (architecture === 'embedding-bag') {
+    return new EmbeddingBagModel(
+      { vocabSize, bigramBuckets: params.bigramBuckets, dim: params.dim, hiddenDim: params.hiddenDim, numLabels },
+      { seed: params.seed, dropout: params.dropout },
+    );
+  }
+  throw new Error(`architecture '${architecture}' is not available yet`);
+}
+
+/** The HF-style config.json of a trained version. */
+export function modelConfig(model: TrainableModel, labels: readonly string[], maxLength: number, vocabSize: number): Record<string, unknown> {
+  const transformer = model.architecture === 'transformer';
+  return {
+    architectures: [transformer ? 'DistilBertForSequenceClassification' : 'EmbeddingBagForSequenceClassification'],
+    model_type: transformer ? 'distilbert' : 'embedding-bag',
+    id2label: Object.fromEntries(labels.map((label, i) => [i, label])),
+    label2id: Object.fromEntries(labels.map((label, i) => [label, i])),
+    max_position_embeddings: maxLength,
+    max_length: maxLength,
+    vocab_size: vocabSize,
+    task: 'sentiment-analysis',
+    trainer: model.description,
+  };
+}

@@ -1,0 +1,184 @@
+/**
+ * One training run, start to finish: load and validate the data (a failed validation stops the
+ * run before any training), split it, tokenize, train with TensorFlow.js, export to ONNX and check
+ * parity with onnxruntime-node, score the export on the test split, apply the quality gates, and
+ * register the version (registered or rejected) with its metrics, validation report and lineage.
+ */
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { ModelStore } from '@mlops/model-registry';
+import { OnnxClassifier } from '@mlops/onnx-runtime';
+import { WordPieceTokenizer, readVocabFile } from '@mlops/tokenizer';
+import { loadDataset } from '../data/loaders';
+import { splitDataset, type DataSplits } from '../data/splits';
+import { cleanExamples, validateDataset, type ValidationReport } from '../data/validation';
+import { checkParity, onnxLogits, type ParityReport } from '../export/parity';
+import { chooseBackend, type BackendName } from '../tfjs/backend';
+import type { EncodedExamples } from '../train/batching';
+import { encodeExamples } from '../train/encode';
+import { scoreLogits, type Evaluation } from '../train/evaluate';
+import type { ProgressReporter } from '../train/progress';
+import { removeCheckpoints, trainLoop, type TrainLoopResult } from '../train/train-loop';
+import { DEFAULT_GATES, applyGates, measureLatency, productionBaseline, type GateReport, type LatencyFigures, type ProductionBaseline } from './gates';
+import { createModel, modelConfig, resolveArchitecture } from './model-factory';
+import type { TrainingParams } from './params';
+import { registerModel, type PublishModelEvent } from './registration';
+
+export interface TrainingRun {
+  modelName: string;
+  params: TrainingParams;
+  reason: string;
+  requestId?: string;
+}
+
+export interface PipelineEnvironment {
+  store: ModelStore;
+  /** The dataset used when params.dataset is empty (SST-2's train.tsv). */
+  defaultDataset: string;
+  /** The BERT vocabulary, for params.vocabulary 'bert'. */
+  vocabFile: string;
+  checkpointDir: string;
+  progress: ProgressReporter;
+  codeCommit: string;
+  publish?: PublishModelEvent;
+  shouldStop?: () => boolean;
+  backend?: BackendName;
+}
+
+export interface RunMetrics {
+  test: Evaluation;
+  validation: Evaluation;
+  parity: ParityReport;
+  latency: LatencyFigures;
+  production?: ProductionBaseline;
+  training: Omit<TrainLoopResult, 'bestValidation'>;
+}
+
+export type PipelineOutcome =
+  | { status: 'invalid-data'; modelName: string; validation: ValidationReport; durationMs: number }
+  | {
+      status: 'registered' | 'rejected';
+      modelName: string;
+      version: string;
+      architecture: string;
+      backend: BackendName;
+      validation: ValidationReport;
+      metrics: RunMetrics;
+      gates: GateReport;
+      aliasesMoved: { alias: string; previousVersion?: string }[];
+      durationMs: number;
+    };
+
+const PARITY_SENTENCES = 256;
+const LATENCY_SENTENCES = 300;
+
+function vocabularyFor(params: TrainingParams, vocabFile: string): string[] {
+  if (params.vocabulary === 'bert') return readVocabFile(vocabFile);
+  throw new Error("vocabulary 'learned' needs trainWordPiece from @mlops/tokenizer, which is not available yet; use vocabulary=bert");
+}
+
+function runKeyOf(dataHash: string, params: TrainingParams): string {
+  const { promote: _promote, ...shape } = params;
+  return createHash('sha256').update(`${dataHash}\n${JSON.stringify(shape)}`).digest('hex').slice(0, 16);
+}
+
+function subset(examples: EncodedExamples, count: number): EncodedExamples {
+  return { ids: examples.ids.slice(0, count), labels: examples.labels.slice(0, count) };
+}
+
+export async function runTrainingPipeline(run: TrainingRun, env: PipelineEnvironment): Promise<PipelineOutcome> {
+  const started = Date.now();
+  const { params, modelName } = run;
+  const say = (text: string, fields: Record<string, unknown> = {}) => env.progress.message(text, { modelName, ...fields });
+
+  const dataset = loadDataset(params.dataset || env.defaultDataset);
+  const cleaned = cleanExamples(dataset.examples);
+  const splits: DataSplits = splitDataset(cleaned, { validationFraction: params.validationFraction, testFraction: params.testFraction, seed: params.seed });
+  const validation = validateDataset(dataset, { splits });
+  say(`data ${validation.passed ? 'passed' : 'FAILED'} validation: ${validation.usableExamples} examples, ${validation.contentHash}`, { dataHash: validation.contentHash, checks: validation.checks });
+  if (!validation.passed) return { status: 'invalid-data', modelName, validation, durationMs: Date.now() - started };
+
+  const backend = await chooseBackend(env.backend);
+  const architecture = resolveArchitecture(params, backend);
+  say(`TensorFlow.js backend: ${backend.backend}${backend.gpu ? ' (GPU)' : ''}; architecture ${architecture}`, { backend: backend.backend, skipped: backend.skipped });
+
+  const vocab = vocabularyFor(params, env.vocabFile);
+  const tokenizer = WordPieceTokenizer.fromVocab(vocab);
+  const [train, validationSet, test] = [splits.train, splits.validation, splits.test].map((part) => encodeExamples(tokenizer, part, params.maxLength));
+  const model = await createModel(architecture, params, tokenizer.vocabSize, dataset.labels.length);
+  try {
+    const runKey = runKeyOf(validation.contentHash, params);
+    const checkpointFile = path.join(env.checkpointDir, `${modelName}-${runKey}.bin`);
+    const { bestValidation, ...training } = await trainLoop(model, train, validationSet, {
+      epochs: params.epochs,
+      batchSize: params.batchSize,
+      learningRate: params.learningRate,
+      patience: params.patience,
+      maxTrainingMs: params.maxTrainingMinutes * 60_000,
+      seed: params.seed,
+      numLabels: dataset.labels.length,
+      progress: env.progress,
+      checkpointFile,
+      runKey,
+      shouldStop: env.shouldStop,
+    });
+    say(`trained ${training.epochsCompleted} epochs in ${(training.durationMs / 1000).toFixed(1)} s (${training.stoppedBy}); best validation accuracy ${(100 * bestValidation.accuracy).toFixed(2)}% at epoch ${training.bestEpoch}`);
+
+    const onnx = model.exportOnnx({ labels: dataset.labels.join(','), architecture, trainedBy: '@mlops/training', dataHash: validation.contentHash });
+    const classifier = await OnnxClassifier.create(onnx, { numLabels: dataset.labels.length, intraOpThreads: 1 });
+    let testScore: Evaluation;
+    let parity: ParityReport;
+    let latency: LatencyFigures;
+    try {
+      parity = await checkParity(model, classifier, subset(validationSet, PARITY_SENTENCES));
+      say(`ONNX parity: max |Δlogit| ${parity.maxAbsDiff.toExponential(2)} on ${parity.sentences} sentences (tolerance ${parity.tolerance})`);
+      testScore = scoreLogits(await onnxLogits(classifier, test), test.labels, dataset.labels.length);
+      latency = await measureLatency(classifier, tokenizer, splits.test.slice(0, LATENCY_SENTENCES).map((e) => e.text), params.maxLength);
+    } finally {
+      await classifier.dispose();
+    }
+    const production = await productionBaseline(env.store, modelName, splits.test, dataset.labels);
+    const gates = applyGates(testScore, latency, production, { ...DEFAULT_GATES, minAccuracy: params.minAccuracy, minF1: params.minF1, maxRegression: params.maxRegression, maxP95LatencyMs: params.maxP95LatencyMs });
+    for (const gate of gates.gates) say(`gate ${gate.passed ? 'passed' : 'FAILED'}: ${gate.detail}`, { gate: gate.name, passed: gate.passed });
+
+    const metrics: RunMetrics = { test: testScore, validation: bestValidation, parity, latency, ...(production ? { production } : {}), training };
+    const durationMs = Date.now() - started;
+    const registration = await registerModel(
+      env.store,
+      {
+        modelName,
+        model: onnx,
+        vocab,
+        config: modelConfig(model, dataset.labels, params.maxLength, tokenizer.vocabSize),
+        passed: gates.passed,
+        reasons: gates.reasons,
+        promote: params.promote,
+        documents: {
+          'metrics.json': { ...metrics, gates },
+          'validation-report.json': validation,
+          'lineage.json': {
+            dataHash: validation.contentHash,
+            dataset: path.basename(dataset.source),
+            synthetic: validation.synthetic,
+            params,
+            architecture,
+            parentVersion: production?.version ?? null,
+            codeCommit: env.codeCommit,
+            backend: backend.backend,
+            durationMs,
+            trainingDurationMs: training.durationMs,
+            reason: run.reason,
+            requestId: run.requestId ?? null,
+            finishedAt: new Date().toISOString(),
+          },
+        },
+      },
+      env.publish,
+    );
+    removeCheckpoints(checkpointFile);
+    say(`${modelName}/${registration.version} ${registration.status}${registration.aliasesMoved.length ? `; ${registration.aliasesMoved.map((a) => a.alias).join(', ')} -> ${registration.version}` : ''}`, { modelVersion: registration.version });
+    return { status: registration.status, modelName, version: registration.version, architecture, backend: backend.backend, validation, metrics, gates, aliasesMoved: registration.aliasesMoved, durationMs };
+  } finally {
+    model.dispose();
+  }
+}
