@@ -16,7 +16,6 @@ import {
   TOPICS,
   modelEventKey,
   platformTopics,
-  type ErrorCode,
   type InferenceReply,
   type ModelEvent,
   type PredictionLog,
