@@ -10,7 +10,9 @@ export class IdCollector implements WordSink, SegmentVisitor {
   /** ids[0, count) are the pieces collected since the last reset. */
   ids = new Int32Array(4096);
   count = 0;
+  /** Start and end of each piece, when asked for; kept between calls (2 entries per id). */
   private offsets: Int32Array | null = null;
+  private offsetStore = new Int32Array(0);
   private input = '';
   private stopAt = 0;
   private readonly scanner = new WordScanner();
@@ -22,11 +24,13 @@ export class IdCollector implements WordSink, SegmentVisitor {
 
   reset(withOffsets: boolean): void {
     this.count = 0;
-    this.offsets = withOffsets ? new Int32Array(this.ids.length * 2) : null;
+    if (withOffsets && this.offsetStore.length < this.ids.length * 2) this.offsetStore = new Int32Array(this.ids.length * 2);
+    this.offsets = withOffsets ? this.offsetStore : null;
   }
 
   /** Appends the pieces of `text`, at most `limit` of them; returns how many were appended. */
   collect(text: string, limit: number): number {
+    if (typeof text !== 'string') throw new TypeError(`a text to tokenize must be a string, got ${typeof text}`);
     const first = this.count;
     this.input = text;
     this.stopAt = first + limit;
@@ -39,8 +43,8 @@ export class IdCollector implements WordSink, SegmentVisitor {
   /** Offsets of `count` pieces from `first`, between [0, 0] for [CLS] and [SEP], padded to `total`. */
   rowOffsets(first: number, count: number, total: number): Array<[number, number]> {
     const offsets: Array<[number, number]> = [[0, 0]];
-    const source = this.offsets;
-    for (let k = first; k < first + count && source; k++) offsets.push([source[2 * k], source[2 * k + 1]]);
+    const source = this.offsets ?? this.offsetStore;
+    for (let k = first; k < first + count; k++) offsets.push([source[2 * k], source[2 * k + 1]]);
     while (offsets.length < total) offsets.push([0, 0]);
     return offsets;
   }
@@ -83,7 +87,7 @@ export class IdCollector implements WordSink, SegmentVisitor {
     if (this.offsets) {
       const offsets = new Int32Array(ids.length * 2);
       offsets.set(this.offsets);
-      this.offsets = offsets;
+      this.offsets = this.offsetStore = offsets;
     }
   }
 }

@@ -81,8 +81,8 @@ export class WordScanner {
   private to = 0;
   private sink: WordSink | null = null;
   private stopped = false;
-  // The open word: wordStart < 0 when none. In pure mode the word is
-  // lower(text.slice(wordStart, wordEnd)); otherwise it is `buffer`, with `align`.
+  // The open word: wordStart < 0 when none. In pure mode the word is text[wordStart, wordEnd)
+  // with A-Z lowercased when hasUpper; otherwise it is `buffer`, with `align`.
   private wordStart = -1;
   private wordEnd = 0;
   private pure = true;

@@ -89,6 +89,21 @@ describe('WordPieceTokenizer on a small vocabulary', () => {
     assert.deepEqual([...batch.inputIds], [1n, 4n, 4n, 2n, 1n, 2n, 3n, 3n]);
   });
 
+  test('lone surrogates are dropped, as their U+FFFD replacement would be', () => {
+    assert.deepEqual(small.tokenize('ca\ud800t \udc00the'), ['cat', 'the']);
+  });
+
+  test('a sequence cut short leaves nothing behind for the next text', () => {
+    small.encode('unaffable É '.repeat(50), { maxLength: 4, returnOffsets: true });
+    const { inputIds, offsets } = small.encode('the cat', { returnOffsets: true });
+    assert.deepEqual(inputIds, [2, 8, 9, 3]);
+    assert.deepEqual(offsets, [[0, 0], [0, 3], [4, 7], [0, 0]]);
+  });
+
+  test('a text that is not a string is a TypeError', () => {
+    assert.throws(() => small.encode(undefined as unknown as string), TypeError);
+  });
+
   test('vocabulary lookups go both ways', () => {
     assert.equal(small.vocabSize, SMALL.length);
     assert.equal(small.tokenToId('##able'), 7);

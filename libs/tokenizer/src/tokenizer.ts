@@ -54,8 +54,8 @@ export class WordPieceTokenizer {
   static fromVocab(tokens: readonly string[], options?: TokenizerOptions): WordPieceTokenizer {
     const resolved = resolveTokenizerOptions(options);
     const vocab = new Vocabulary(tokens);
-    const required = (name: keyof ResolvedTokenizerOptions): number => {
-      const token = resolved[name] as string;
+    const required = (name: 'unkToken' | 'clsToken' | 'sepToken' | 'padToken'): number => {
+      const token = resolved[name];
       const id = vocab.id(token);
       if (id === undefined) throw new TokenizerError('TOK_ERR_INVALID_VOCAB', `the vocabulary has no ${name} '${token}'`);
       return id;
