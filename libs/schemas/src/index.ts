@@ -5,3 +5,4 @@ export * from './http';
 export * from './validate';
 export * from './openapi';
 export * from './features';
+export * from './audit';
