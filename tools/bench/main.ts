@@ -1,6 +1,7 @@
 /** `npm run bench:<name>` dispatch: node tools/bootstrap.js bench <name> [args]. */
 const BENCHES: Record<string, string> = {
   serving: './serving',
+  tokenizer: '../tokenizer/run-bench',
 };
 
 const [name, ...rest] = process.argv.slice(2);
