@@ -29,6 +29,11 @@ function hashSecret(salt: string, secret: string): Buffer {
   return createHash('sha256').update(salt).update(secret).digest();
 }
 
+/** The key id a presented key claims (not a secret), or undefined when it is not key-shaped. */
+export function apiKeyIdOf(presented: string): string | undefined {
+  return KEY_PATTERN.exec(presented)?.[1];
+}
+
 export function parseScopes(value: string): Scope[] {
   const scopes = value.split(',').map((s) => s.trim()).filter(Boolean);
   for (const scope of scopes) {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { JwtVerificationError, parseJwtKeys, verifyJwt, type JwtOptions } from './jwt';
+import { JwtVerificationError, parseJwtKeys, unverifiedSubject, verifyJwt, type JwtOptions } from './jwt';
 
 const hsSecret = 'a-shared-secret-that-is-long-enough-for-hs256';
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
@@ -68,4 +68,23 @@ test('key configuration is validated: short HS secrets and unknown algorithms ar
   assert.throws(() => parseJwtKeys('[{"kid":"a","algorithm":"HS256","key":"short"}]'), /at least 32 characters/);
   assert.throws(() => parseJwtKeys('[{"kid":"a","algorithm":"none","key":"x"}]'), /HS256 or RS256/);
   assert.throws(() => parseJwtKeys('{}'), /JSON array/);
+});
+
+test('a token without exp is refused: it would never expire', () => {
+  rejects(sign(claims, hsSecret, { algorithm: 'HS256', keyid: 'hs-1' }), /no expiry \(exp\)/);
+});
+
+test('a token without kid verifies only while exactly one key is configured', () => {
+  const token = sign(claims, hsSecret, { algorithm: 'HS256', expiresIn: 60 });
+  rejects(token, /token has no key id/);
+  const single: JwtOptions = { ...options, keys: [options.keys[0]] };
+  assert.equal(verifyJwt(token, single).subject, 'alice');
+  // The single key still pins its algorithm.
+  const rsSigned = sign(claims, rsa.privateKey, { algorithm: 'RS256', expiresIn: 60 });
+  assert.throws(() => verifyJwt(rsSigned, single), /algorithm RS256 is not allowed for key 'hs-1'/);
+});
+
+test('the claimed subject of a token can be read for audit without trusting it', () => {
+  assert.equal(unverifiedSubject(sign(claims, 'any-other-secret-of-thirty-two-chars!!', { algorithm: 'HS256' })), 'alice');
+  assert.equal(unverifiedSubject('garbage'), undefined);
 });

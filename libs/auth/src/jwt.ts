@@ -2,8 +2,9 @@
  * JWT bearer tokens with `jsonwebtoken`. Each verification key names its algorithm, so the
  * algorithm is pinned per key: `none` never verifies, and an HS256 token cannot be checked against
  * an RS256 public key used as an HMAC secret (algorithm confusion). Keys are chosen by `kid`, so
- * several can be live during a rotation. `iss`, `aud`, `exp` and `nbf` are checked with a small
- * clock-skew allowance.
+ * several can be live during a rotation (a token without `kid` is accepted only while exactly one
+ * key is configured). `iss`, `aud`, `exp` and `nbf` are checked with a small clock-skew allowance;
+ * a token without `exp` never expires, so it is refused.
  */
 import jwt, { type JwtPayload } from 'jsonwebtoken';
 import { SCOPES, type Scope } from './api-keys';
@@ -52,9 +53,10 @@ export function verifyJwt(token: string, options: JwtOptions): JwtPrincipal {
   const decoded = jwt.decode(token, { complete: true });
   if (!decoded || typeof decoded.payload === 'string') throw new JwtVerificationError('malformed token');
   const { kid, alg } = decoded.header;
-  const key = options.keys.find((k) => k.kid === kid);
+  const key = kid === undefined && options.keys.length === 1 ? options.keys[0] : options.keys.find((k) => k.kid === kid);
   if (!key) throw new JwtVerificationError(kid ? `unknown key id '${kid}'` : 'token has no key id (kid)');
-  if (alg !== key.algorithm) throw new JwtVerificationError(`algorithm ${alg} is not allowed for key '${kid}'`);
+  if (alg !== key.algorithm) throw new JwtVerificationError(`algorithm ${alg} is not allowed for key '${key.kid}'`);
+  if (typeof decoded.payload.exp !== 'number') throw new JwtVerificationError('token has no expiry (exp)');
   let payload: JwtPayload;
   try {
     payload = jwt.verify(token, key.key, {
@@ -70,4 +72,10 @@ export function verifyJwt(token: string, options: JwtOptions): JwtPrincipal {
   const rawScopes: unknown = payload.scope ?? payload.scopes ?? '';
   const scopes = (Array.isArray(rawScopes) ? rawScopes : String(rawScopes).split(' ')).filter((s): s is Scope => (SCOPES as readonly string[]).includes(String(s)));
   return { subject: payload.sub, scopes, kid: key.kid };
+}
+
+/** The subject a token claims, unverified: for audit records of rejected tokens only. */
+export function unverifiedSubject(token: string): string | undefined {
+  const payload = jwt.decode(token, { json: true });
+  return typeof payload?.sub === 'string' ? payload.sub.slice(0, 200) : undefined;
 }
