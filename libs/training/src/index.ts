@@ -3,6 +3,7 @@ export * from './data/dataset';
 export * from './data/loaders';
 export * from './data/splits';
 export * from './data/validation';
+export * from './data/synthetic';
 // Models and training.
 export { chooseBackend, type BackendChoice, type BackendName } from './tfjs/backend';
 export type { Architecture, StepResult, TokenBatch, TrainableModel, WeightArrays } from './tfjs/trainable-model';

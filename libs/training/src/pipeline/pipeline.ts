@@ -69,6 +69,14 @@ export type PipelineOutcome =
       durationMs: number;
     };
 
+/** The run was asked to stop (shutdown) before it finished; its checkpoint resumes it. */
+export class RunStoppedError extends Error {
+  override name = 'RunStoppedError';
+  constructor(readonly checkpointFile: string) {
+    super(`the training run stopped before it finished; the same request resumes it from ${checkpointFile}`);
+  }
+}
+
 const PARITY_SENTENCES = 256;
 const LATENCY_SENTENCES = 300;
 
@@ -122,6 +130,7 @@ export async function runTrainingPipeline(run: TrainingRun, env: PipelineEnviron
       runKey,
       shouldStop: env.shouldStop,
     });
+    if (training.stoppedBy === 'stop-requested') throw new RunStoppedError(checkpointFile);
     say(`trained ${training.epochsCompleted} epochs in ${(training.durationMs / 1000).toFixed(1)} s (${training.stoppedBy}); best validation accuracy ${(100 * bestValidation.accuracy).toFixed(2)}% at epoch ${training.bestEpoch}`);
 
     const onnx = model.exportOnnx({ labels: dataset.labels.join(','), architecture, trainedBy: '@mlops/training', dataHash: validation.contentHash });

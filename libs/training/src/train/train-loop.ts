@@ -62,6 +62,8 @@ interface CheckpointMeta {
   elapsedMs: number;
 }
 
+const YIELD_EVERY_MS = 50;
+
 function copyArrays(arrays: WeightArrays): WeightArrays {
   return Object.fromEntries(Object.entries(arrays).map(([name, values]) => [name, values.slice()]));
 }
@@ -95,6 +97,7 @@ export async function trainLoop(model: TrainableModel, train: EncodedExamples, v
   }
 
   let stoppedBy: StopReason = 'epochs';
+  let lastYield = Date.now();
   let stepsRun = 0;
   let stepTime = 0;
   for (let epoch = firstEpoch; epoch <= options.epochs; epoch++) {
@@ -125,10 +128,18 @@ export async function trainLoop(model: TrainableModel, train: EncodedExamples, v
         accuracy: correct / seen,
         etaMs: msPerStep * (totalSteps - globalStep - 1),
       });
+      // Steps are synchronous; let Kafka heartbeats, /metrics and signals through every ~50 ms.
+      if (Date.now() - lastYield > YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = Date.now();
+      }
       if (elapsed > options.maxTrainingMs) stoppedBy = 'time-budget';
       if (options.shouldStop?.()) stoppedBy = 'stop-requested';
       if (stoppedBy !== 'epochs') break;
     }
+    // A stop request mid-epoch keeps the previous epoch's checkpoint, so a resumed run redoes
+    // this epoch from its start and ends as an uninterrupted one would.
+    if (stoppedBy === 'stop-requested') break;
     const validationScore = evaluateModel(model, validation, options.numLabels);
     const improved = validationScore.loss < bestLoss;
     const record: EpochRecord = {

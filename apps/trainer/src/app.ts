@@ -1,0 +1,146 @@
+/**
+ * The trainer app: consumes `training.requests` (manual, schedule, data change, drift and accuracy
+ * alerts), runs one training pipeline at a time (duplicates of an active or waiting run are
+ * ignored), registers the version, and publishes `models.events` so inference hot-swaps. It also
+ * raises its own schedule and data-change triggers when configured.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Kafka } from 'kafkajs';
+import type { Express } from 'express';
+import { MessageProducer, ValidatingConsumer, ensureTopics } from '@mlops/messaging';
+import type { ModelStore } from '@mlops/model-registry';
+import { METRICS, buildOpsApp, type AppMetrics, type Logger } from '@mlops/observability';
+import { MESSAGE_SCHEMA_VERSION, TOPICS, TrainingRequest, modelEventKey, platformTopics, type ModelEvent } from '@mlops/schemas';
+import { LogProgress, contentHash, loadDataset, resolveTrainingParams, runTrainingPipeline, type PipelineOutcome } from '@mlops/training';
+import type { TrainerConfig } from './config';
+import { TrainingQueue } from './training-queue';
+
+export interface TrainerDeps {
+  kafka: Kafka;
+  logger: Logger;
+  metrics: AppMetrics;
+  store: ModelStore;
+  /** The git commit recorded in lineage. */
+  codeCommit: string;
+  /** Where relative data paths in the config start from. */
+  workingDir: string;
+}
+
+export interface TrainerApp {
+  opsApp: Express;
+  queue: TrainingQueue;
+  /** Outcomes of finished runs, newest last (the last 20). */
+  outcomes: PipelineOutcome[];
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function buildTrainerApp(config: TrainerConfig, deps: TrainerDeps): TrainerApp {
+  const log = deps.logger.child({ component: 'trainer' });
+  const producer = new MessageProducer(deps.kafka);
+  const runs = deps.metrics.metric(METRICS.trainingRuns);
+  const duration = deps.metrics.metric(METRICS.trainingDuration);
+  const dlq = deps.metrics.metric(METRICS.dlqMessages);
+  const resolve = (p: string) => path.resolve(deps.workingDir, p);
+  const defaultDataset = path.join(resolve(config.sst2Dir), 'train.tsv');
+  const outcomes: PipelineOutcome[] = [];
+  const timers: NodeJS.Timeout[] = [];
+
+  const publish = async (event: ModelEvent) => {
+    await producer.send(TOPICS.modelsEvents.name, { key: modelEventKey(event), value: event });
+  };
+
+  async function execute(request: TrainingRequest): Promise<void> {
+    const runLog = log.child({ requestId: request.requestId, modelName: request.modelName });
+    const started = Date.now();
+    runLog.info({ reason: request.reason, params: request.params }, 'training run started');
+    try {
+      const params = resolveTrainingParams({ ...config.trainingDefaults, ...request.params });
+      const outcome = await runTrainingPipeline(
+        { modelName: request.modelName, params, reason: request.reason, requestId: request.requestId },
+        {
+          store: deps.store,
+          defaultDataset,
+          vocabFile: resolve(config.vocabFile),
+          checkpointDir: resolve(config.checkpointDir),
+          progress: new LogProgress(runLog),
+          codeCommit: deps.codeCommit,
+          publish,
+          shouldStop: () => queue.isStopping,
+        },
+      );
+      outcomes.push(outcome);
+      outcomes.splice(0, Math.max(0, outcomes.length - 20));
+      runs.inc({ status: outcome.status === 'registered' ? 'succeeded' : outcome.status === 'rejected' ? 'rejected' : 'failed' });
+      if (outcome.status === 'invalid-data') runLog.warn({ checks: outcome.validation.checks }, 'training data failed validation; nothing was trained');
+      else runLog.info({ modelVersion: outcome.version, status: outcome.status, reasons: outcome.gates.reasons, testAccuracy: outcome.metrics.test.accuracy }, `training run ${outcome.status}`);
+    } catch (error) {
+      runs.inc({ status: 'failed' });
+      runLog.error({ err: error }, 'training run failed');
+    } finally {
+      duration.observe((Date.now() - started) / 1000);
+    }
+  }
+
+  const queue = new TrainingQueue(execute);
+
+  function submit(request: TrainingRequest, source: string): void {
+    const result = queue.submit(request);
+    log.info({ requestId: request.requestId, modelName: request.modelName, reason: request.reason, source, result }, result === 'accepted' ? 'training request accepted' : `training request ignored (${result})`);
+  }
+
+  function selfTrigger(reason: TrainingRequest['reason']): void {
+    submit({ schemaVersion: MESSAGE_SCHEMA_VERSION, requestId: randomUUID(), modelName: config.modelName, reason, requestedBy: `trainer:${config.instanceId}`, requestedAt: Date.now() }, reason);
+  }
+
+  /** A new content hash of the default data, against the one production was trained on. */
+  function checkDataChange(): void {
+    try {
+      const hash = contentHash(loadDataset(defaultDataset).examples);
+      const production = deps.store.aliases(config.modelName).production;
+      const trainedOn = production ? (deps.store.readDocument(config.modelName, production, 'lineage.json') as { dataHash?: string } | undefined)?.dataHash : undefined;
+      if (hash !== trainedOn) selfTrigger('data-change');
+    } catch (error) {
+      log.warn({ err: error }, 'data-change check failed');
+    }
+  }
+
+  const consumer = new ValidatingConsumer({
+    kafka: deps.kafka,
+    groupId: config.groupId,
+    topics: [TOPICS.trainingRequests.name],
+    schema: TrainingRequest,
+    producer,
+    logger: log,
+    // Runs are queued, not awaited, so a long run never stalls the group's heartbeats.
+    handleBatch: async (messages) => {
+      for (const message of messages) submit(message.value, `${message.topic}/${message.partition}@${message.offset}`);
+    },
+    onDeadLetter: (topic) => dlq.inc({ topic }),
+  });
+
+  return {
+    opsApp: buildOpsApp({
+      metrics: deps.metrics,
+      ready: () => ({ kafka: producer.isConnected && consumer.isHealthy }),
+      health: () => ({ activeRun: queue.activeRun?.requestId ?? null, waitingRuns: queue.waitingRuns.length }),
+    }),
+    queue,
+    outcomes,
+    async start() {
+      await ensureTopics(deps.kafka, platformTopics(), { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor });
+      await producer.connect();
+      await consumer.start();
+      if (config.scheduleIntervalMinutes > 0) timers.push(setInterval(() => selfTrigger('schedule'), config.scheduleIntervalMinutes * 60_000));
+      if (config.dataWatchIntervalMinutes > 0) timers.push(setInterval(checkDataChange, config.dataWatchIntervalMinutes * 60_000));
+      log.info({ schedule: config.scheduleIntervalMinutes, dataWatch: config.dataWatchIntervalMinutes }, 'trainer ready');
+    },
+    async stop() {
+      for (const timer of timers) clearInterval(timer);
+      await consumer.stop();
+      await queue.stop();
+      await producer.disconnect();
+    },
+  };
+}
