@@ -6,3 +6,4 @@ export * from './validate';
 export * from './openapi';
 export * from './features';
 export * from './audit';
+export * from './experiments';

@@ -25,7 +25,10 @@ export const TOPICS = {
     // State topic: readers replay it from the beginning; the latest event per key wins.
     config: { 'cleanup.policy': 'compact' },
   },
-  experimentsEvents: { name: 'experiments.events', key: 'experiment id', partitions: 1 },
+  // State topic like models.events: the latest snapshot per experiment wins.
+  experimentsEvents: { name: 'experiments.events', key: 'experiment id', partitions: 1, config: { 'cleanup.policy': 'compact' } },
+  // One partition: the ab-router replica that owns it applies commands and takes the decisions.
+  experimentsCommands: { name: 'experiments.commands', key: 'experiment id', partitions: 1 },
   featuresEvents: { name: 'features.events', key: 'feature name', partitions: 1 },
   auditLog: { name: 'audit.log', key: 'actor', partitions: 1 },
 } as const satisfies Record<string, TopicSpec>;
@@ -50,7 +53,7 @@ export function deadLetterTopicFor(topic: string): string {
 /** The topics created at startup: every topic above plus the dead-letter topics of consumed ones. */
 export function platformTopics(): TopicSpec[] {
   const topics: TopicSpec[] = Object.values(TOPICS);
-  const consumed = [TOPICS.inferenceRequests, TOPICS.inferenceRouted, TOPICS.predictionsLog, TOPICS.feedback, TOPICS.trainingRequests];
+  const consumed = [TOPICS.inferenceRequests, TOPICS.inferenceRouted, TOPICS.predictionsLog, TOPICS.feedback, TOPICS.trainingRequests, TOPICS.experimentsCommands];
   const deadLetters = consumed.map((t) => ({ name: deadLetterTopicFor(t.name), key: t.key, partitions: 1 }));
   // Replies that fail validation at their requester land in one shared dead-letter topic, since
   // per-requester reply topics come and go with their requesters.
