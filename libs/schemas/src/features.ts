@@ -5,8 +5,14 @@
  * `features.events` (camelCase, like every Kafka message). Times on HTTP are ISO 8601 UTC; in
  * Kafka messages, epoch ms.
  */
+import { createHash } from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import { MESSAGE_SCHEMA_VERSION } from './messages';
+
+/** The `text_hash` entity key of a text: the first 32 hex digits of the SHA-256 of its UTF-8 bytes. */
+export function textHash(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 32);
+}
 
 const Timestamp = Type.String({ format: 'date-time', description: 'ISO 8601, UTC' });
 const EpochMs = (description: string) => Type.Integer({ minimum: 0, description: `${description} (epoch ms)` });
@@ -50,7 +56,7 @@ export const FeatureViewDefinition = Type.Object(
   {
     name: FeatureViewName,
     entity_key: Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'e.g. subject_id, model_version, text_hash' }),
-    description: Type.String({ maxLength: 1000, default: '' }),
+    description: Type.Optional(Type.String({ maxLength: 1000 })),
     owner: Type.String({ minLength: 1, maxLength: 200 }),
     sources: Type.Array(FeatureSource, { minItems: 1, maxItems: 4 }),
     transformation: Type.Object(
