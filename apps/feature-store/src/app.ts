@@ -1,0 +1,169 @@
+/**
+ * The feature-store app: registers its feature views, materializes `predictions.log` and
+ * `feedback` into the Redis online store, serves online reads and offline exports over HTTP, and
+ * watches the stream's quality and drift. `buildFeatureStoreApp` never listens and never reads
+ * the environment; main.ts does both.
+ */
+import type { Express } from 'express';
+import express from 'express';
+import type Redis from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import { MessageProducer, ValidatingConsumer, ensureTopics } from '@mlops/messaging';
+import { buildOpsApp, type AppMetrics, type Logger } from '@mlops/observability';
+import {
+  Feedback,
+  FeatureDriftEvent,
+  PredictionLog,
+  TrainingRequest,
+  assertValid,
+  deadLetterTopicFor,
+  platformTopics,
+  type TopicSpec,
+} from '@mlops/schemas';
+import type { FeatureStoreConfig } from './config';
+import { resolveFeatureView, type MaterializedView, type SourceTopics } from './definitions/feature-view';
+import { FeatureRegistry } from './definitions/registry';
+import { ViewCatalog } from './definitions/view-catalog';
+import { errorMiddleware } from './http/http-errors';
+import { featureRoutes } from './http/feature-routes';
+import { dedupeTtlMs } from './materialize/event-timing';
+import { FeedbackJoin } from './materialize/feedback-join';
+import { Materializer } from './materialize/materializer';
+import { OnlineStore } from './materialize/online-store';
+import { featureStoreMetrics } from './metrics';
+import { DataQualityMonitor } from './monitoring/data-quality';
+import { DriftMonitor } from './monitoring/drift-monitor';
+import type { ReferenceProfile } from './monitoring/reference-profile';
+import { LabelLog } from './offline/label-log';
+import { exportSnapshot } from './offline/point-in-time-export';
+import { StoreKeys } from './store-keys';
+import { streamHandlers } from './stream-handlers';
+import type { TextProfiler } from './text-profile';
+
+export interface FeatureStoreDeps {
+  kafka: Kafka;
+  redis: Redis;
+  logger: Logger;
+  metrics: AppMetrics;
+  profiler: TextProfiler;
+  /** Raw definitions (built-in and YAML); each is checked here, before anything starts. */
+  definitions: readonly unknown[];
+  /** The drift reference, or why there is none (drift is then reported as off). */
+  reference: { profile: ReferenceProfile } | { reason: string };
+  clock?: () => number;
+}
+
+export interface FeatureStoreApp {
+  /** The feature API with /health, /ready and /metrics. */
+  httpApp: Express;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Monitors close their windows and volume buckets on this beat. */
+const MONITOR_TICK_MS = 1000;
+
+/** The topics this instance needs: the platform's, plus any configured in their place (tests use their own). */
+function topicsToEnsure(topics: FeatureStoreConfig['topics']): TopicSpec[] {
+  const platform = platformTopics();
+  const known = new Set(platform.map((t) => t.name));
+  const extra = Object.values(topics).filter((name) => !known.has(name)).map((name) => ({ name, key: 'as the platform topic it replaces', partitions: 1 }));
+  const consumed = [topics.predictionsLog, topics.feedback].filter((name) => !known.has(name));
+  return [...platform, ...extra, ...consumed.map((name) => ({ name: deadLetterTopicFor(name), key: 'source key', partitions: 1 }))];
+}
+
+export function buildFeatureStoreApp(config: FeatureStoreConfig, deps: FeatureStoreDeps): FeatureStoreApp {
+  const log = deps.logger.child({ component: 'feature-store' });
+  const clock = deps.clock ?? Date.now;
+  const topics: SourceTopics = { PredictionLog: config.topics.predictionsLog, Feedback: config.topics.feedback };
+  const resolved = deps.definitions.map((definition) => resolveFeatureView(definition, topics));
+  const metrics = featureStoreMetrics(deps.metrics);
+  const limits = { maxLatenessMs: config.materialization.maxLatenessMs, maxClockSkewMs: config.materialization.maxClockSkewMs };
+  const keys = new StoreKeys(config.redis.keyPrefix);
+  const registry = new FeatureRegistry(deps.redis, keys, clock);
+  const catalog = new ViewCatalog(registry);
+  const store = new OnlineStore(deps.redis, keys, clock, { dedupeTtlMs: dedupeTtlMs(limits), offlineRetentionMs: config.materialization.offlineRetentionMs });
+  const labels = new LabelLog(deps.redis, keys, clock, {
+    dedupeTtlMs: config.materialization.joinWindowMs + dedupeTtlMs(limits),
+    retentionMs: config.materialization.offlineRetentionMs,
+  });
+  const producer = new MessageProducer(deps.kafka);
+  const quality = new DataQualityMonitor({ clock, limits, volume: config.quality, issues: metrics.qualityIssues });
+  const drift =
+    config.drift.enabled && 'profile' in deps.reference
+      ? new DriftMonitor({
+          profile: deps.reference.profile,
+          options: { ...config.drift, thresholds: { psi: config.drift.psiThreshold, pValue: config.drift.pValueThreshold, bins: config.drift.psiBins } },
+          clock,
+          metrics,
+          logger: log.child({ component: 'drift' }),
+          publishDriftEvent: (event) => producer.send(config.topics.featuresEvents, { key: event.feature, value: assertValid(FeatureDriftEvent, event, 'drift event') }),
+          requestTraining: (request) => producer.send(config.topics.trainingRequests, { key: request.modelName, value: assertValid(TrainingRequest, request, 'training request') }),
+        })
+      : undefined;
+  const driftOffReason = !config.drift.enabled ? 'disabled by configuration (drift.enabled)' : 'reason' in deps.reference ? deps.reference.reason : undefined;
+
+  let materializer: Materializer | undefined;
+  let started = false;
+  let ticker: NodeJS.Timeout | undefined;
+  const handlers = streamHandlers({ profiler: deps.profiler, materializer: () => materializer, quality, drift, clock, limits });
+  const onDeadLetter = (topic: string) => {
+    metrics.dlq.inc({ topic });
+    if (topic === config.topics.predictionsLog) quality.count('schema_violation');
+  };
+  const common = { kafka: deps.kafka, producer, logger: log, fromBeginning: config.fromBeginning, onDeadLetter };
+  const predictionsConsumer = new ValidatingConsumer({ ...common, groupId: config.groupId, topics: [config.topics.predictionsLog], schema: PredictionLog, handleBatch: handlers.predictions });
+  const feedbackConsumer = new ValidatingConsumer({ ...common, groupId: `${config.groupId}-feedback`, topics: [config.topics.feedback], schema: Feedback, handleBatch: handlers.feedback });
+
+  const httpApp = buildOpsApp({
+    metrics: deps.metrics,
+    ready: () => ({ kafka: producer.isConnected && predictionsConsumer.isHealthy && feedbackConsumer.isHealthy, redis: deps.redis.status === 'ready', feature_views: started }),
+  });
+  httpApp.use(express.json({ limit: '20mb' }));
+  httpApp.use(
+    featureRoutes({
+      catalog,
+      registry,
+      store,
+      exportSnapshot: (request) => exportSnapshot(request, { redis: deps.redis, keys, catalog, registry, labels, exportDir: config.exportDir, clock }),
+      driftReport: () => {
+        const thresholds = { psi: config.drift.psiThreshold, p_value: config.drift.pValueThreshold };
+        if (!drift) return { enabled: false, reason: driftOffReason, thresholds, windows_evaluated: 0, features: [], prediction_confidence: [] };
+        return { enabled: true, ...drift.report() };
+      },
+      qualityReport: () => quality.report(),
+      onlineReadSeconds: metrics.onlineRead,
+    }),
+  );
+  httpApp.use(errorMiddleware((error) => log.error({ err: error }, 'unexpected error in the feature API')));
+
+  return {
+    httpApp,
+    async start() {
+      const views: MaterializedView[] = [];
+      for (const view of resolved) views.push(await registry.register(view));
+      catalog.setMaterialized(views);
+      for (const v of views) log.info({ featureView: v.name, version: v.version, storageVersion: v.storageVersion }, 'feature view registered');
+      materializer = new Materializer({ views, store, join: new FeedbackJoin(deps.redis, keys, config.materialization.joinWindowMs), labels, registry, clock, limits, outcomes: metrics.events });
+      await ensureTopics(deps.kafka, topicsToEnsure(config.topics), { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor });
+      await producer.connect();
+      await predictionsConsumer.start();
+      await feedbackConsumer.start();
+      ticker = setInterval(() => {
+        quality.tick();
+        drift?.tick().catch((error: unknown) => log.warn({ err: error }, 'drift evaluation failed'));
+      }, MONITOR_TICK_MS);
+      ticker.unref();
+      started = true;
+      log.info({ drift: drift ? 'on' : driftOffReason }, 'feature store ready');
+    },
+    async stop() {
+      started = false;
+      // Intake first, then what it feeds: the batches in hand finish before the producer closes.
+      await predictionsConsumer.stop();
+      await feedbackConsumer.stop();
+      if (ticker) clearInterval(ticker);
+      await producer.disconnect();
+    },
+  };
+}
