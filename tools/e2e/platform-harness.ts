@@ -30,11 +30,19 @@ export function buildApps(apps: string[]): void {
   }
 }
 
-export async function startPlatform(options: { env?: NodeJS.ProcessEnv; inferenceReplicas?: number } = {}): Promise<PlatformUnderTest> {
+export interface PlatformOptions {
+  env?: NodeJS.ProcessEnv;
+  inferenceReplicas?: number;
+  /** Serve this store (left in place at stop); by default a fresh one with a seeded model. */
+  modelStoreDir?: string;
+}
+
+export async function startPlatform(options: PlatformOptions = {}): Promise<PlatformUnderTest> {
   const kafkaBrokers = process.env.KAFKA_BROKERS ?? '127.0.0.1:9092';
   const runId = randomUUID().slice(0, 8);
-  const modelStoreDir = fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-store-'));
-  seedRandomModel({ modelStoreDir });
+  const ownStore = !options.modelStoreDir;
+  const modelStoreDir = options.modelStoreDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-store-'));
+  if (ownStore) seedRandomModel({ modelStoreDir });
   buildApps(['inference', 'ab-router', 'gateway']);
   const base = freePortBase();
   const common = { KAFKA_BROKERS: kafkaBrokers, MODEL_STORE_DIR: modelStoreDir, LOG_LEVEL: 'warn', ...options.env };
@@ -51,7 +59,7 @@ export async function startPlatform(options: { env?: NodeJS.ProcessEnv; inferenc
       await stopApp(proc);
       codes.push(proc.child.exitCode);
     }
-    fs.rmSync(modelStoreDir, { recursive: true, force: true });
+    if (ownStore) fs.rmSync(modelStoreDir, { recursive: true, force: true });
     return codes;
   };
   // Every app ready (consumers joined, model loaded), not just the gateway, before traffic.

@@ -1,0 +1,107 @@
+/** Load generation for the benchmarks: autocannon over HTTP, and an outside Kafka producer. */
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import pino from 'pino';
+import { createKafka, deleteTopics, ensureTopics } from '@mlops/messaging';
+import { MESSAGE_SCHEMA_VERSION, TOPICS, type InferenceReply } from '@mlops/schemas';
+
+export interface LoadResult {
+  /** Sequences (texts) classified per second. */
+  sequencesPerSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  errors: number;
+}
+
+export function httpLoad(url: string, body: (i: number) => unknown, options: { connections: number; seconds: number; textsPerRequest?: number }): Promise<LoadResult> {
+  let i = 0;
+  return new Promise((resolve, reject) => {
+    autocannon(
+      {
+        url,
+        method: 'POST',
+        connections: options.connections,
+        duration: options.seconds,
+        timeout: 30,
+        headers: { 'content-type': 'application/json' },
+        requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify(body(i++)) }) }],
+      },
+      (error: Error | null, result: autocannon.Result) => {
+        if (error) return reject(error);
+        const ok = result.requests.total - result.non2xx - result.errors - result.timeouts;
+        resolve({
+          sequencesPerSecond: (ok / options.seconds) * (options.textsPerRequest ?? 1),
+          p50Ms: result.latency.p50,
+          p95Ms: (result.latency as unknown as Record<string, number>).p97_5 ?? result.latency.p99,
+          p99Ms: result.latency.p99,
+          errors: result.non2xx + result.errors + result.timeouts,
+        });
+      },
+    );
+  });
+}
+
+function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/**
+ * An outside producer: keeps `window` requests in flight on `inference.requests` with its own reply
+ * topic for `seconds`, measuring from publish to reply.
+ */
+export async function kafkaLoad(brokers: string[], texts: string[], options: { window: number; seconds: number }): Promise<LoadResult> {
+  const kafka = createKafka({ brokers, clientId: 'bench-outside-producer', logger: pino({ level: 'silent' }) });
+  const replyTopic = `bench-replies-${randomUUID()}`;
+  await ensureTopics(kafka, [{ name: replyTopic, key: 'request id', partitions: 1 }]);
+  const producer = kafka.producer();
+  const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}`, maxWaitTimeInMs: 50 });
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let errors = 0;
+  let sent = 0;
+  let done = 0;
+  let stopAt = 0;
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  await producer.connect();
+  await consumer.connect();
+  await consumer.subscribe({ topic: replyTopic, fromBeginning: true });
+  const sendOne = () => {
+    const requestId = `bench-${sent}`;
+    const text = texts[sent % texts.length];
+    sent += 1;
+    sentAt.set(requestId, performance.now());
+    void producer.send({
+      topic: TOPICS.inferenceRequests.name,
+      messages: [{ key: requestId, value: JSON.stringify({ schemaVersion: MESSAGE_SCHEMA_VERSION, requestId, texts: [text], deadline: Date.now() + 30_000, replyTo: { topic: replyTopic } }) }],
+    });
+  };
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      for (const message of batch.messages) {
+        const reply = JSON.parse(message.value!.toString()) as InferenceReply;
+        const started = sentAt.get(reply.requestId);
+        if (started === undefined) continue;
+        sentAt.delete(reply.requestId);
+        done += 1;
+        if (reply.ok) latencies.push(performance.now() - started);
+        else errors += 1;
+        if (performance.now() < stopAt) sendOne();
+        else if (sentAt.size === 0) finish();
+      }
+    },
+  });
+  await new Promise((resolve) => setTimeout(resolve, 2_000)); // let the reply consumer join
+  const startedAt = performance.now();
+  stopAt = startedAt + options.seconds * 1000;
+  for (let i = 0; i < options.window; i++) sendOne();
+  await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, options.seconds * 1000 + 30_000))]);
+  const elapsed = (performance.now() - startedAt) / 1000;
+  await consumer.disconnect();
+  await producer.disconnect();
+  await deleteTopics(kafka, [replyTopic]);
+  latencies.sort((a, b) => a - b);
+  return { sequencesPerSecond: latencies.length / elapsed, p50Ms: percentile(latencies, 0.5), p95Ms: percentile(latencies, 0.95), p99Ms: percentile(latencies, 0.99), errors: errors + (sent - done) };
+}
