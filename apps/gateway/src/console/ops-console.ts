@@ -1,0 +1,77 @@
+/**
+ * The ops console: a page at /console (shell, stylesheet, script; no data) and the admin
+ * endpoints only it needs: `GET /admin/stats` (per-second request figures from the gateway's own
+ * metrics) and `GET /admin/drift` (the feature store's drift report, proxied so the browser needs
+ * one origin and one credential). Everything with data sits behind `requireAdmin`.
+ *
+ * The page itself is public because a browser cannot send an API key or bearer token when it
+ * navigates; it only offers a sign-in form, and every figure it shows comes from the admin API.
+ */
+import express, { type RequestHandler, type Router } from 'express';
+import { PlatformError } from '@mlops/schemas';
+import type { AppMetrics } from '@mlops/observability';
+import { CONSOLE_HTML } from './assets/page';
+import { CONSOLE_SCRIPT } from './assets/script';
+import { CONSOLE_CSS } from './assets/styles';
+import { RequestStats } from './request-stats';
+
+export interface OpsConsoleOptions {
+  metrics: AppMetrics;
+  /** Lets a request through only with the `admin` scope (the gateway's auth middleware). */
+  requireAdmin: RequestHandler;
+  /** Base URL of the feature store's HTTP API (e.g. http://feature-store:8004); drift is "not available" without it. */
+  featureStoreUrl?: string;
+  /** Points kept for the charts, one per second; 300 = 5 minutes. */
+  windowSeconds?: number;
+  /** Time allowed to the feature store per drift request, ms. */
+  upstreamTimeoutMs?: number;
+}
+
+export interface OpsConsole {
+  router: Router;
+  stats: RequestStats;
+  /** Stops the once-a-second sampling. */
+  stop(): Promise<void>;
+}
+
+const ASSETS: Record<string, { type: string; body: string }> = {
+  'console.js': { type: 'text/javascript; charset=utf-8', body: CONSOLE_SCRIPT },
+  'console.css': { type: 'text/css; charset=utf-8', body: CONSOLE_CSS },
+};
+
+export function createOpsConsole(options: OpsConsoleOptions): OpsConsole {
+  const stats = new RequestStats(options.metrics, { windowSeconds: options.windowSeconds ?? 300, intervalMs: 1000 });
+  stats.start();
+  const router = express.Router();
+
+  router.get('/console', (_req, res) => {
+    res.set('Cache-Control', 'no-store').type('html').send(CONSOLE_HTML);
+  });
+  router.get('/console/:asset', (req, res, next) => {
+    const asset = ASSETS[req.params.asset];
+    if (!asset) return next();
+    res.set('Cache-Control', 'no-cache').type(asset.type).send(asset.body);
+  });
+
+  router.get('/admin/stats', options.requireAdmin, (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({
+      ...stats.snapshot(),
+      accuracyUnavailable: 'the gateway does not see labelled feedback outcomes; the ab-router exports mlops_model_accuracy to Prometheus (Grafana: Model Metrics).',
+    });
+  });
+
+  router.get('/admin/drift', options.requireAdmin, async (_req, res) => {
+    if (!options.featureStoreUrl) throw new PlatformError('NOT_READY', 'drift status needs the feature store, and the gateway has no feature-store URL configured');
+    const url = new URL('/drift', options.featureStoreUrl);
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: AbortSignal.timeout(options.upstreamTimeoutMs ?? 2000) });
+    } catch (error) {
+      throw new PlatformError('NOT_READY', `the feature store at ${url.origin} did not answer: ${(error as Error).message}`);
+    }
+    if (!response.ok) throw new PlatformError('NOT_READY', `the feature store answered ${response.status} for /drift`);
+    res.set('Cache-Control', 'no-store').json(await response.json());
+  });
+
+  return { router, stats, stop: () => stats.stop() };
+}
