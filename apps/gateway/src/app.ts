@@ -1,146 +1,115 @@
 /**
- * The gateway's HTTP API: validates, turns each call into a Kafka request, waits for the reply,
- * answers in the product's body shapes. `buildGatewayApp` never listens and never reads env.
+ * The gateway's HTTP API: protects, authenticates, limits and validates, turns each call into a
+ * Kafka request, waits for the reply, answers in the product's (or the Open Inference Protocol's)
+ * body shapes. `buildGatewayApp` never listens and never reads env.
+ *
+ * Order of the middleware, and why:
+ *   request id, helmet, metrics, CORS → cheap, for every request;
+ *   in-flight cap → refuse excess before reading its body (bounded memory);
+ *   response deadline, audit hook → every answered request is timed and, if needed, audited;
+ *   authenticate → rate limits → refuse bad credentials → limits are per principal when there
+ *   is one, and guessing credentials spends the guesser's per-IP quota;
+ *   JSON body (UTF-8 only) → routes, each guarded by its scope.
  */
 import { randomUUID } from 'node:crypto';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response, type Router } from 'express';
 import helmet from 'helmet';
+import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
+import { ApiKeyStore, type JwtOptions } from '@mlops/auth';
 import { ModelCatalog, MessageProducer, ensureTopics } from '@mlops/messaging';
-import { healthHandler, metricsHandler, readyHandler, type AppMetrics, type Logger } from '@mlops/observability';
-import {
-  PlatformError,
-  assertValid,
-  batchPredictRequestSchema,
-  buildOpenApiDocument,
-  platformTopics,
-  predictRequestSchema,
-  type BatchPredictResponse,
-  type ModelInfoResponse,
-  type PredictResponse,
-} from '@mlops/schemas';
-import type { GatewayConfig } from './config';
+import { METRICS, healthHandler, metricsHandler, readyHandler, type AppMetrics, type Logger } from '@mlops/observability';
+import { PlatformError, platformTopics, type ModelInfoResponse } from '@mlops/schemas';
+import { keysAdminRouter, modelsAdminRouter, trainingAdminRouter, type AdminContext } from './admin-routes';
+import { AuditLog } from './audit';
+import { authenticate, refuseBadCredentials, requireScope, scopeUnlessOpen } from './auth';
+import { jwtKeysOf, type GatewayConfig } from './config';
 import { docsRouter } from './docs';
-import { errorMiddleware, sendError } from './http-errors';
+import { feedbackRouter } from './feedback-route';
+import { errorMiddleware, sendError, useV2ErrorShape } from './http-errors';
+import { httpMetrics } from './http-metrics';
+import { kserveV2Router } from './kserve-v2';
+import { buildGatewayOpenApi } from './openapi-document';
 import { PredictionClient } from './prediction-client';
+import { createPredictor, predictionRouter } from './prediction-routes';
+import { cors, inFlightCap, responseDeadline, verifyUtf8 } from './protection';
+import { rateLimiters } from './rate-limits';
 
 export const PLATFORM_VERSION = '0.1.0';
-
-const GATEWAY_METRICS = {
-  requests: { name: 'mlops_prediction_requests_total', type: 'counter', help: 'Prediction requests by served model version and outcome', labelNames: ['model_version', 'status'] },
-  latency: {
-    name: 'mlops_prediction_latency_seconds',
-    type: 'histogram',
-    help: 'End-to-end prediction latency at the gateway',
-    labelNames: ['model_version'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-  },
-  dlq: { name: 'mlops_dlq_messages_total', type: 'counter', help: 'Messages sent to a dead-letter topic', labelNames: ['topic'] },
-} as const;
 
 export interface GatewayDeps {
   kafka: Kafka;
   logger: Logger;
   metrics: AppMetrics;
+  /** API keys and shared rate-limit counters; absent: no API keys, per-process limits. */
+  redis?: Redis;
 }
 
 export interface GatewayApp {
   httpApp: Express;
+  /** What the gateway knows is served (from `models.events`). */
+  catalog: ModelCatalog;
   start(): Promise<void>;
   /** Stops taking predictions (503), waits for those in flight, then disconnects. */
   stop(graceMs: number): Promise<void>;
 }
 
 const REQUEST_ID = /^[a-zA-Z0-9._:-]{1,128}$/;
+/** Probes and scrapes: never capped, limited or refused for credentials. */
+const PROBE_PATHS = new Set(['/health', '/ready', '/metrics', '/v2/health/live', '/v2/health/ready']);
+
+const unlessProbe =
+  (middleware: RequestHandler): RequestHandler =>
+  (req, res, next) =>
+    PROBE_PATHS.has(req.path) ? next() : middleware(req, res, next);
+
+function trustProxySetting(value: string): boolean | number | string {
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
+}
+
+function jwtOptionsOf(config: GatewayConfig): JwtOptions | undefined {
+  const keys = jwtKeysOf(config);
+  if (keys.length === 0) return undefined;
+  const { issuer, audience, clockToleranceSec } = config.auth.jwt;
+  return { keys, issuer, audience, clockToleranceSec };
+}
 
 export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): GatewayApp {
   const log = deps.logger.child({ component: 'gateway' });
   const producer = new MessageProducer(deps.kafka);
-  const requestsTotal = deps.metrics.metric(GATEWAY_METRICS.requests);
-  const latency = deps.metrics.metric(GATEWAY_METRICS.latency);
-  const dlq = deps.metrics.metric(GATEWAY_METRICS.dlq);
+  const dlq = deps.metrics.metric(METRICS.dlqMessages);
   const client = new PredictionClient(deps.kafka, producer, { instanceId: config.instanceId, logger: log, onDeadLetter: (topic) => dlq.inc({ topic }) });
   const catalog = new ModelCatalog({ kafka: deps.kafka, producer, logger: log, groupPrefix: `gateway-${config.instanceId}` });
-  const limits = { maxTextLength: config.maxTextLength, maxBatchSize: config.maxBatchSize };
-  const predictSchema = predictRequestSchema(limits);
-  const batchSchema = batchPredictRequestSchema(limits);
-  const openApi = buildOpenApiDocument({ platformVersion: PLATFORM_VERSION, limits });
+  const apiKeys = deps.redis ? new ApiKeyStore(deps.redis, config.auth.apiKeyPrefix) : undefined;
+  const audit = new AuditLog(producer, deps.logger);
+  const openApi = buildGatewayOpenApi(config, PLATFORM_VERSION);
   let accepting = false;
-
+  const isAccepting = () => accepting;
+  const predict = createPredictor(config, client, deps.metrics, isAccepting);
   const modelServing = () => catalog.servedVersions(config.modelName).length > 0 || catalog.anyServing;
-
-  async function predict(texts: string[], body: { model_version?: string; subject_id?: string }, res: Response) {
-    if (!accepting) throw new PlatformError('NOT_READY', 'the gateway is not connected to Kafka yet, or is shutting down');
-    if (client.inFlight >= config.maxInFlight) throw new PlatformError('OVERLOADED', `${client.inFlight} predictions are in flight; retry shortly`);
-    const startedAt = performance.now();
-    try {
-      const reply = await client.predict({
-        requestId: res.locals.requestId as string,
-        texts,
-        modelVersion: body.model_version,
-        subjectId: body.subject_id,
-        deadline: Date.now() + config.requestTimeoutMs,
-      });
-      const seconds = (performance.now() - startedAt) / 1000;
-      requestsTotal.inc({ model_version: reply.modelVersion, status: 'success' });
-      latency.observe({ model_version: reply.modelVersion }, seconds);
-      return { reply, seconds };
-    } catch (error) {
-      requestsTotal.inc({ model_version: body.model_version && error instanceof PlatformError && error.code === 'MODEL_NOT_FOUND' ? 'unknown' : body.model_version ?? 'default', status: 'error' });
-      throw error;
-    }
-  }
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
-  app.use(helmet({ contentSecurityPolicy: { directives: { 'worker-src': ["'self'", 'blob:'], 'img-src': ["'self'", 'data:'] } } }));
+  app.set('trust proxy', trustProxySetting(config.trustProxy));
   app.use((req: Request, res: Response, next: NextFunction) => {
     const given = req.get('x-request-id');
     res.locals.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('X-Request-Id', res.locals.requestId as string);
     next();
   });
-  app.use(express.json({ limit: config.bodyLimitBytes, strict: false }));
-
-  const requireJsonObject = (req: Request) => {
-    if (!req.is('application/json')) throw new PlatformError('VALIDATION_ERROR', 'request body must be JSON (Content-Type: application/json)');
-    if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) throw new PlatformError('VALIDATION_ERROR', 'request body must be a JSON object');
-    return req.body as unknown;
-  };
-
-  app.post('/predict', async (req, res) => {
-    const body = assertValid(predictSchema, requireJsonObject(req), 'request body');
-    const { reply, seconds } = await predict([body.text], body, res);
-    const [prediction] = reply.predictions;
-    const response: PredictResponse = {
-      prediction: prediction.label,
-      confidence: prediction.confidence,
-      model_version: reply.modelVersion,
-      processing_time: seconds,
-      timestamp: new Date().toISOString(),
-      request_id: res.locals.requestId as string,
-    };
-    res.json(response);
-  });
-
-  app.post('/predict/batch', async (req, res) => {
-    const raw = requireJsonObject(req) as { texts?: unknown };
-    if (Array.isArray(raw.texts) && raw.texts.length > config.maxBatchSize) {
-      throw new PlatformError('PAYLOAD_TOO_LARGE', `a batch holds at most ${config.maxBatchSize} texts (got ${raw.texts.length})`);
-    }
-    const body = assertValid(batchSchema, raw, 'request body');
-    const { reply, seconds } = await predict(body.texts, body, res);
-    const response: BatchPredictResponse = {
-      predictions: reply.predictions.map((p) => ({ prediction: p.label, confidence: p.confidence })),
-      model_version: reply.modelVersion,
-      processing_time: seconds,
-      batch_size: body.texts.length,
-      timestamp: new Date().toISOString(),
-      request_id: res.locals.requestId as string,
-    };
-    res.json(response);
-  });
+  app.use(helmet({ contentSecurityPolicy: { directives: { 'worker-src': ["'self'", 'blob:'], 'img-src': ["'self'", 'data:'] } } }));
+  app.use(httpMetrics(deps.metrics));
+  app.use(cors(config.corsAllowedOrigins));
+  app.use('/v2', useV2ErrorShape);
+  app.use(unlessProbe(inFlightCap(config.maxInFlight)));
+  app.use(responseDeadline(config.requestTimeoutMs));
+  app.use(audit.middleware());
+  app.use(authenticate({ apiKeys, jwt: jwtOptionsOf(config) }));
+  for (const limiter of rateLimiters(config, deps.redis, deps.logger)) app.use(unlessProbe(limiter));
+  app.use(unlessProbe(refuseBadCredentials));
+  app.use(express.json({ limit: config.bodyLimitBytes, strict: false, verify: verifyUtf8 }));
 
   app.get(
     '/health',
@@ -148,6 +117,10 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
   );
   app.get('/ready', readyHandler(() => ({ kafka: accepting && client.isHealthy, model_serving: modelServing() })));
   app.get('/metrics', metricsHandler(deps.metrics));
+
+  app.use(predictionRouter(config, predict, scopeUnlessOpen(config.auth.mode, 'predict')));
+  app.use(feedbackRouter({ config, producer, catalog, isAccepting, guard: scopeUnlessOpen(config.auth.mode, 'feedback') }));
+  app.use('/v2', kserveV2Router({ config, catalog, predict, isAccepting, guard: scopeUnlessOpen(config.auth.mode, 'predict'), platformVersion: PLATFORM_VERSION }));
 
   app.get('/model/info', (req, res) => {
     const requested = typeof req.query.version === 'string' ? req.query.version : undefined;
@@ -172,6 +145,17 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
     res.json(response);
   });
 
+  // The admin API: every router here sits behind the admin scope and the audit trail.
+  // To add one, add an entry (e.g. '/experiments': experimentsRouter(...)).
+  const adminContext: AdminContext = { config, catalog, producer, apiKeys, isAccepting };
+  const adminRouters: Record<string, Router> = {
+    '/models': modelsAdminRouter(adminContext),
+    '/train': trainingAdminRouter(adminContext),
+    '/keys': keysAdminRouter(adminContext),
+  };
+  app.use('/admin', requireScope('admin'));
+  for (const [path, router] of Object.entries(adminRouters)) app.use(`/admin${path}`, router);
+
   app.get('/openapi.json', (_req, res) => res.json(openApi));
   app.use(docsRouter());
   app.get('/', (_req, res) => res.redirect('/docs'));
@@ -181,13 +165,14 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
 
   return {
     httpApp: app,
+    catalog,
     async start() {
       await ensureTopics(deps.kafka, platformTopics(), { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor });
       await producer.connect();
       await catalog.start();
       await client.start();
       accepting = true;
-      log.info({ replyTopic: client.replyTopic }, 'gateway connected to Kafka');
+      log.info({ replyTopic: client.replyTopic, authMode: config.auth.mode, rateLimits: config.rateLimit.enabled }, 'gateway connected to Kafka');
     },
     async stop(graceMs: number) {
       accepting = false;

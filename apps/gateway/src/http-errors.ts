@@ -1,6 +1,7 @@
 /**
- * The only place where platform error codes become HTTP statuses, and where every error gets the
- * product's body: `{error, message, timestamp, request_id}`.
+ * The only place where platform error codes become HTTP statuses, and where every error gets its
+ * body: the product's `{error, message, timestamp, request_id}`, or under `/v2` the Open Inference
+ * Protocol's `{error}` (see `useV2ErrorShape`).
  */
 import type { NextFunction, Request, Response } from 'express';
 import { PlatformError, type ErrorCode, type ErrorResponse } from '@mlops/schemas';
@@ -28,15 +29,21 @@ export function requestIdOf(res: Response): string {
   return String(res.locals.requestId ?? 'unknown');
 }
 
+/** Marks a response as the Open Inference Protocol's: its errors are `{"error": "<message>"}`. */
+export function useV2ErrorShape(_req: Request, res: Response, next: NextFunction): void {
+  res.locals.errorShape = 'v2';
+  next();
+}
+
 export function sendError(res: Response, error: PlatformError): void {
-  const body: ErrorResponse = {
-    error: error.code.toLowerCase(),
-    message: error.message,
-    timestamp: new Date().toISOString(),
-    request_id: requestIdOf(res),
-  };
+  const body: ErrorResponse | { error: string } =
+    res.locals.errorShape === 'v2'
+      ? { error: error.message }
+      : { error: error.code.toLowerCase(), message: error.message, timestamp: new Date().toISOString(), request_id: requestIdOf(res) };
+  res.locals.errorMessage = error.message;
   const retryAfter = RETRY_AFTER_SECONDS[error.code];
-  if (retryAfter !== undefined) res.setHeader('Retry-After', String(retryAfter));
+  // A rate limiter has already set the exact wait; keep it.
+  if (retryAfter !== undefined && !res.hasHeader('Retry-After')) res.setHeader('Retry-After', String(retryAfter));
   res.status(HTTP_STATUS[error.code]).json(body);
 }
 

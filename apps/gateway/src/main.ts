@@ -1,16 +1,29 @@
 /** Composition root of the gateway: config, dependencies, listen, shutdown. */
+import { Redis } from 'ioredis';
 import { createKafka } from '@mlops/messaging';
 import { AppMetrics, closeServer, createLogger, listen, runService } from '@mlops/observability';
 import { buildGatewayApp } from './app';
 import { loadGatewayConfig } from './config';
 
+/** Longest wait for the request line and headers, ms: slow-header (slowloris) clients are cut off. */
+const HEADERS_TIMEOUT_MS = 10_000;
+/** Redis answers in well under a millisecond; a command that takes longer than this has failed, ms. */
+const REDIS_COMMAND_TIMEOUT_MS = 1_000;
+
 runService('gateway', async () => {
   const config = loadGatewayConfig(process.env);
   const logger = createLogger({ app: 'gateway', level: config.logLevel });
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId ?? config.instanceId, logger });
-  const app = buildGatewayApp(config, { kafka, logger, metrics: new AppMetrics('gateway') });
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: REDIS_COMMAND_TIMEOUT_MS, connectTimeout: 5_000 })
+    : undefined;
+  redis?.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
+  const app = buildGatewayApp(config, { kafka, logger, metrics: new AppMetrics('gateway'), redis });
   const server = await listen(app.httpApp, config.port, config.host);
-  logger.info({ port: config.port }, 'gateway listening');
+  // Receiving a whole request may take no longer than answering one; headers come first.
+  server.requestTimeout = config.requestTimeoutMs;
+  server.headersTimeout = Math.min(HEADERS_TIMEOUT_MS, config.requestTimeoutMs);
+  logger.info({ port: config.port, authMode: config.auth.mode, redis: Boolean(redis) }, 'gateway listening');
   await app.start();
   return {
     logger,
@@ -18,6 +31,7 @@ runService('gateway', async () => {
     async stop() {
       await app.stop(config.shutdownGraceMs / 2);
       await closeServer(server);
+      await redis?.quit();
     },
   };
 });

@@ -16,7 +16,7 @@ let server: http.Server;
 let base: string;
 
 before(async () => {
-  const config = loadGatewayConfig({ KAFKA_BROKERS: '127.0.0.1:1' });
+  const config = loadGatewayConfig({ KAFKA_BROKERS: '127.0.0.1:1', RATE_LIMIT_ENABLED: 'false' });
   const logger = pino({ level: 'silent' });
   const app = buildGatewayApp(config, { kafka: createKafka({ brokers: config.kafka.brokers, clientId: 'spec', logger }), logger, metrics: new AppMetrics('gateway') });
   server = await listen(app.httpApp, 0, '127.0.0.1');
