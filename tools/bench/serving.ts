@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { ModelStore } from '@mlops/model-registry';
 import { randomDistilBertWeights, writeDistilBertOnnx } from '@mlops/onnx-writer';
 import { DEFAULT_MODEL_NAME } from '@mlops/schemas';
-import { LoadedModel } from '../../apps/inference/src/loaded-model';
+import { LoadedModel } from '@mlops/onnx-runtime';
 import { startServices } from '../services';
 import { startPlatform } from '../e2e/platform-harness';
 import { defaultVocabFile, readVocab, seedRandomModel } from '../models/seed-model';

@@ -53,7 +53,6 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
     },
   }));
   const catalog = new ModelCatalog({ kafka: deps.kafka, producer, logger: log, groupPrefix: `inference-${config.instanceId}` });
-  let stopping = false;
 
   const sendReply = (topic: string, partition: number | undefined, reply: InferenceReply) =>
     producer.send(topic, { key: reply.requestId, value: reply, partition }).catch((error: unknown) => {
@@ -81,7 +80,8 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
     }
     const served = pool.get(request.modelName, request.modelVersion);
     try {
-      if (stopping) throw new PlatformError('NOT_READY', 'this inference instance is shutting down');
+      // No shutdown check here: a stop lets the batch in hand finish (and commits it), so what was
+      // taken from the topic is answered, not refused; intake itself stops in the consumer.
       if (!served) throw new PlatformError('MODEL_NOT_FOUND', `model ${request.modelName} version ${request.modelVersion} is not served here`);
       const result = await served.batcher.enqueue({ texts: request.texts, deadline: request.deadline });
       const completedAt = Date.now();
@@ -140,6 +140,7 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
     fromBeginning: true,
     producer,
     logger: log,
+    sessionTimeoutMs: config.sessionTimeoutMs,
     handleBatch: async (messages) => {
       await Promise.all(messages.map(handle));
     },
@@ -181,7 +182,6 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
       log.info({ models: pool.infos().map((i) => `${i.modelName}:${i.modelVersion}`) }, 'inference ready');
     },
     async stop() {
-      stopping = true;
       await consumer.stop(); // no new batches; the one in hand finishes and commits
       await pool.drain();
       await catalog.stop();

@@ -22,6 +22,8 @@ export const InferenceConfigSchema = Type.Object(
     extraLoadedVersions: Type.Integer({ minimum: 0, default: 2 }),
     /** Request ids remembered to skip redelivered work. */
     dedupeWindow: Type.Integer({ minimum: 0, default: 50_000 }),
+    /** ms without a heartbeat before the group hands this replica's partitions to the others (broker minimum 6 s). */
+    sessionTimeoutMs: Type.Integer({ minimum: 6_000, maximum: 300_000, default: 10_000 }),
     shutdownGraceMs: ShutdownGraceMs,
   },
   { additionalProperties: false },

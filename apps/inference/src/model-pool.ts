@@ -9,7 +9,7 @@ import type { ModelStore } from '@mlops/model-registry';
 import type { Logger } from '@mlops/observability';
 import type { ModelVersionInfo } from '@mlops/schemas';
 import { DynamicBatcher, type BatcherOptions, type BatchObserver } from './dynamic-batcher';
-import { LoadedModel } from './loaded-model';
+import { LoadedModel } from '@mlops/onnx-runtime';
 
 export interface ServedVersion {
   model: LoadedModel;
