@@ -45,7 +45,9 @@ describe('drift monitoring with Kafka', { timeout: 180_000 }, () => {
         DRIFT_RETRAIN_ON_DRIFT: 'true',
       },
     });
-    consumer = store.kafka.consumer({ groupId: `fs-drift-reader-${randomUUID()}`, maxWaitTimeInMs: 200 });
+    const groupId = `fs-drift-reader-${randomUUID()}`;
+    store.identity.groups.push(groupId);
+    consumer = store.kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
     await consumer.connect();
     await consumer.subscribe({ topics: [store.identity.topics.featuresEvents, store.identity.topics.trainingRequests], fromBeginning: true });
     await consumer.run({ eachMessage: async ({ topic, message }) => void published.push({ topic, value: JSON.parse(String(message.value)) }) });

@@ -38,6 +38,8 @@ export interface StoreIdentity {
   topics: { predictionsLog: string; feedback: string; featuresEvents: string; trainingRequests: string };
   keyPrefix: string;
   exportDir: string;
+  /** Consumer groups of every instance started on it, deleted with it. */
+  groups: string[];
 }
 
 export function newIdentity(): StoreIdentity {
@@ -45,6 +47,7 @@ export function newIdentity(): StoreIdentity {
     topics: { predictionsLog: testTopic('fs-predictions'), feedback: testTopic('fs-feedback'), featuresEvents: testTopic('fs-events'), trainingRequests: testTopic('fs-training') },
     keyPrefix: `test:${randomUUID()}:`,
     exportDir: fs.mkdtempSync(path.join(os.tmpdir(), 'fs-exports-')),
+    groups: [],
   };
 }
 
@@ -76,11 +79,13 @@ export class FeatureStoreHarness {
       featureViewsFile = path.join(identity.exportDir, `views-${randomUUID()}.yaml`);
       fs.writeFileSync(featureViewsFile, options.featureViewsYaml);
     }
+    const groupId = `fs-test-${randomUUID()}`;
+    identity.groups.push(groupId, `${groupId}-feedback`);
     const config = loadFeatureStoreConfig({
       KAFKA_BROKERS: testBrokers().join(','),
       REDIS_URL,
       REDIS_KEY_PREFIX: identity.keyPrefix,
-      GROUP_ID: `fs-test-${randomUUID()}`,
+      GROUP_ID: groupId,
       FROM_BEGINNING: 'true',
       TOPICS_PREDICTIONS_LOG: identity.topics.predictionsLog,
       TOPICS_FEEDBACK: identity.topics.feedback,
@@ -155,6 +160,13 @@ export class FeatureStoreHarness {
 export async function removeIdentity(identity: StoreIdentity, kafka: Kafka, redis: Redis): Promise<void> {
   const topics = Object.values(identity.topics);
   await deleteTopics(kafka, [...topics, ...topics.map(deadLetterTopicFor)]);
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteGroups(identity.groups);
+  } finally {
+    await admin.disconnect();
+  }
   let cursor = '0';
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${identity.keyPrefix}*`, 'COUNT', 1000);
