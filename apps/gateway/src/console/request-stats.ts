@@ -43,14 +43,13 @@ const EMPTY: Cumulative = { requests: 0, errors: 0, byVersion: new Map(), latenc
 
 /** Quantile from cumulative bucket counts (upper bound s -> count), as `histogram_quantile`; seconds. */
 export function quantileFromBuckets(q: number, buckets: Map<number, number>): number | null {
-  const bounds = [...buckets.keys()].sort((a, b) => a - b);
-  const total = buckets.get(Infinity) ?? (bounds.length ? buckets.get(bounds.at(-1)!)! : 0);
+  const sorted = [...buckets.entries()].sort(([a], [b]) => a - b);
+  const total = sorted.at(-1)?.[1] ?? 0;
   if (total <= 0) return null;
   const rank = q * total;
   let lowerBound = 0;
   let lowerCount = 0;
-  for (const bound of bounds) {
-    const count = buckets.get(bound)!;
+  for (const [bound, count] of sorted) {
     if (count >= rank) {
       // Above the largest finite bucket the best answer is that bucket's bound.
       if (bound === Infinity) return lowerBound;

@@ -29,7 +29,10 @@ export const CONSOLE_SCRIPT = String.raw`
   // ---------- HTTP ----------
   function NotAvailable(message) { this.message = message; }
   function api(method, path, body) {
-    var headers = { Accept: 'application/json', Authorization: 'Bearer ' + sessionStorage.getItem(TOKEN_KEY) };
+    var token = sessionStorage.getItem(TOKEN_KEY) || '';
+    var headers = { Accept: 'application/json' };
+    // The gateway takes API keys in X-API-Key and JWTs as bearer tokens, never both at once.
+    if (token.indexOf('mlk_') === 0) headers['X-API-Key'] = token; else headers.Authorization = 'Bearer ' + token;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body) }).then(function (res) {
       return res.text().then(function (text) {
@@ -134,13 +137,25 @@ export const CONSOLE_SCRIPT = String.raw`
       root.appendChild(tick);
     });
     series.forEach(function (s) {
-      var pts = s.points.filter(function (p) { return p[1] !== null && p[0] >= t0; });
-      if (pts.length === 0) return;
-      var line = pts.map(function (p) { return x(p[0]).toFixed(1) + ',' + y(p[1]).toFixed(1); }).join(' ');
-      if (s.fill) {
-        root.appendChild(svg('polygon', { points: x(pts[0][0]).toFixed(1) + ',' + y(0) + ' ' + line + ' ' + x(pts[pts.length - 1][0]).toFixed(1) + ',' + y(0), fill: s.color, 'class': 'area' }));
-      }
-      root.appendChild(svg('polyline', { points: line, stroke: s.color, 'class': 'series', 'data-series': s.name }));
+      // A second without data (null) breaks the line rather than being bridged; a lone point is a dot.
+      var runs = [[]];
+      s.points.forEach(function (p) {
+        if (p[0] < t0) return;
+        if (p[1] === null) { if (runs[runs.length - 1].length) runs.push([]); return; }
+        runs[runs.length - 1].push(p);
+      });
+      runs.forEach(function (pts) {
+        if (pts.length === 0) return;
+        if (pts.length === 1) {
+          root.appendChild(svg('circle', { cx: x(pts[0][0]).toFixed(1), cy: y(pts[0][1]).toFixed(1), r: 3, fill: s.color, 'data-series': s.name }));
+          return;
+        }
+        var line = pts.map(function (p) { return x(p[0]).toFixed(1) + ',' + y(p[1]).toFixed(1); }).join(' ');
+        if (s.fill) {
+          root.appendChild(svg('polygon', { points: x(pts[0][0]).toFixed(1) + ',' + y(0) + ' ' + line + ' ' + x(pts[pts.length - 1][0]).toFixed(1) + ',' + y(0), fill: s.color, 'class': 'area' }));
+        }
+        root.appendChild(svg('polyline', { points: line, stroke: s.color, 'class': 'series', 'data-series': s.name }));
+      });
     });
     var legend = el('div', { 'class': 'legend' }, series.map(function (s) {
       var swatch = el('i');
