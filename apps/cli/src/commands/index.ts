@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { featuresCommand } from './features';
 import { modelsCommand } from './models';
 import { predictCommand } from './predict';
 import { statsCommand } from './stats';
@@ -10,4 +11,5 @@ export const commands: CliCommand[] = [
   modelsCommand,
   statsCommand,
   tokenizeCommand,
+  featuresCommand,
 ];
