@@ -1,33 +1,52 @@
 /**
  * The ab-router app: consumes `inference.requests`, decides which model version answers each one
- * (see routing.ts), and forwards it to `inference.routed`. A request it cannot route gets an error
- * reply on its own reply topic; a message that is not a valid request is dead-lettered and, when
- * its reply topic can be read, answered with the validation error.
+ * (see routing.ts: pins, running experiments and rollouts, the default alias), and forwards it to
+ * `inference.routed`. A request it cannot route gets an error reply on its own reply topic; a
+ * message that is not a valid request is dead-lettered and, when its reply topic can be read,
+ * answered with the validation error.
+ *
+ * Experiments: the registry replays their state, the collector their metrics, the counter
+ * publishes this instance's assignments, and the controller (on the leading replica) applies
+ * commands and takes the automated decisions.
  */
 import type { Kafka } from 'kafkajs';
 import type { Express } from 'express';
 import { ModelCatalog, MessageProducer, ValidatingConsumer, ensureTopics, type ConsumedMessage, type RejectedMessage } from '@mlops/messaging';
-import { buildOpsApp, type AppMetrics, type Logger } from '@mlops/observability';
+import { METRICS, buildOpsApp, type AppMetrics, type Logger } from '@mlops/observability';
 import {
   InferenceRequest,
   MESSAGE_SCHEMA_VERSION,
   PlatformError,
   TOPICS,
   platformTopics,
+  type ExperimentSpec,
   type InferenceReply,
   type RoutedRequest,
 } from '@mlops/schemas';
+import { AssignmentCounter } from './assignment-counter';
 import type { AbRouterConfig } from './config';
+import { ExperimentController } from './experiment-controller';
+import { ExperimentRegistry } from './experiment-registry';
+import { MetricsCollector } from './metrics-collector';
 import { route } from './routing';
 
 export interface AbRouterDeps {
   kafka: Kafka;
   logger: Logger;
   metrics: AppMetrics;
+  /** Experiments of the YAML file, created by the leader when the platform does not know them. */
+  seedExperiments?: readonly ExperimentSpec[];
+  /** Uniform in [0, 1) for anonymous assignment; Math.random by default. */
+  random?: () => number;
+  now?: () => number;
 }
 
 export interface AbRouterApp {
   opsApp: Express;
+  registry: ExperimentRegistry;
+  controller: ExperimentController;
+  collector: MetricsCollector;
+  counter: AssignmentCounter;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -43,6 +62,14 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
   const catalog = new ModelCatalog({ kafka: deps.kafka, producer, logger: log, groupPrefix: `ab-router-${config.instanceId}` });
   const routed = deps.metrics.metric(ROUTER_METRICS.routed);
   const dlq = deps.metrics.metric(ROUTER_METRICS.dlq);
+  const assignments = deps.metrics.metric(METRICS.experimentAssignments);
+  const groupPrefix = `ab-router-${config.instanceId}`;
+  const registry = new ExperimentRegistry({ kafka: deps.kafka, producer, logger: log, groupPrefix });
+  const collector = new MetricsCollector({ kafka: deps.kafka, producer, logger: log, metrics: deps.metrics, groupPrefix, maxJoinedRequests: config.maxJoinedRequests });
+  const counter = new AssignmentCounter({ registry, producer, instanceId: config.instanceId, onAssigned: (experiment, variant) => assignments.inc({ experiment, variant }) });
+  const controller = new ExperimentController(config, { kafka: deps.kafka, producer, logger: log, metrics: deps.metrics, registry, collector, seedExperiments: deps.seedExperiments ?? [], now: deps.now });
+  const routeDefaults = { modelName: config.modelName, alias: config.defaultAlias, experiments: registry, random: deps.random };
+  let flushTimer: NodeJS.Timeout | undefined;
 
   function replyError(topic: string, partition: number | undefined, requestId: string, error: PlatformError) {
     const reply: InferenceReply = {
@@ -63,11 +90,12 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
       return;
     }
     try {
-      const targets = route(request, catalog, { modelName: config.modelName, alias: config.defaultAlias });
+      const targets = route(request, catalog, routeDefaults);
       await Promise.all(
         targets.map((target) => {
           const forwarded: RoutedRequest = { ...request, ...target };
           routed.inc({ reason: target.routing.reason, status: 'routed' });
+          if (target.routing.experimentId && target.routing.variant) counter.count(target.routing.experimentId, target.routing.variant);
           return producer.send(TOPICS.inferenceRouted.name, { key: request.requestId, value: forwarded });
         }),
       );
@@ -105,20 +133,40 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
     onDeadLetter: (topic) => dlq.inc({ topic }),
   });
 
+  const flushAssignments = () => counter.flush().catch((error: unknown) => log.warn({ err: error }, 'assignment counts not published'));
+
   return {
     opsApp: buildOpsApp({
       metrics: deps.metrics,
-      ready: () => ({ kafka: producer.isConnected && consumer.isHealthy && catalog.isHealthy, model_serving: catalog.anyServing }),
+      ready: () => ({
+        kafka: producer.isConnected && consumer.isHealthy && catalog.isHealthy && registry.isHealthy && collector.isHealthy && controller.isHealthy,
+        model_serving: catalog.anyServing,
+      }),
     }),
+    registry,
+    controller,
+    collector,
+    counter,
     async start() {
       await ensureTopics(deps.kafka, platformTopics(), { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor });
       await producer.connect();
       await catalog.start();
+      await registry.start();
+      // Route nothing before the running experiments are known, or their users would be split wrongly.
+      if (!(await registry.caughtUp(config.catchUpTimeoutMs))) log.warn({ timeoutMs: config.catchUpTimeoutMs }, 'experiments.events not replayed in time; routing anyway');
+      await collector.start();
+      await controller.start();
+      flushTimer = setInterval(flushAssignments, config.assignmentFlushMs);
       await consumer.start();
       log.info('ab-router ready');
     },
     async stop() {
       await consumer.stop();
+      clearInterval(flushTimer);
+      await flushAssignments();
+      await controller.stop();
+      await collector.stop();
+      await registry.stop();
       await catalog.stop();
       await producer.disconnect();
     },

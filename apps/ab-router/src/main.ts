@@ -3,12 +3,14 @@ import { createKafka } from '@mlops/messaging';
 import { AppMetrics, closeServer, createLogger, listen, runService } from '@mlops/observability';
 import { buildAbRouterApp } from './app';
 import { loadAbRouterConfig } from './config';
+import { loadExperimentsFile } from './experiments-file';
 
 runService('ab-router', async () => {
   const config = loadAbRouterConfig(process.env);
   const logger = createLogger({ app: 'ab-router', level: config.logLevel });
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId ?? `ab-router-${config.instanceId}`, logger });
-  const app = buildAbRouterApp(config, { kafka, logger, metrics: new AppMetrics('ab-router') });
+  const seedExperiments = loadExperimentsFile(config.experimentsFile);
+  const app = buildAbRouterApp(config, { kafka, logger, metrics: new AppMetrics('ab-router'), seedExperiments });
   const server = await listen(app.opsApp, config.port);
   await app.start();
   logger.info({ port: config.port }, 'ab-router listening');

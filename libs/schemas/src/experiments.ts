@@ -21,7 +21,8 @@ export type SuccessMetric = (typeof SUCCESS_METRICS)[number];
 export const EXPERIMENT_STATUSES = ['draft', 'running', 'stopped', 'completed', 'rolled-back'] as const;
 export type ExperimentStatus = (typeof EXPERIMENT_STATUSES)[number];
 
-const literals = <T extends readonly string[]>(values: T) => Type.Union(values.map((v) => Type.Literal(v)));
+/** One of a closed set of strings, typed as that set. */
+const literals = <const T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 
 export const Guardrails = Type.Object(
   {
@@ -162,6 +163,8 @@ export const Experiment = Type.Object(
     endedAt: Type.Optional(EpochMs('Stopped, completed or rolled back')),
     /** canary: index into `spec.ramp` of the current step. */
     rampStep: Type.Integer({ minimum: 0 }),
+    /** canary: the canary's prediction count when the current step began. */
+    rampStepPredictions: Type.Integer({ minimum: 0 }),
     /** blue-green: the variant answering; others: the winner once promoted. */
     liveVariant: Type.String(),
     metrics: Type.Record(Type.String(), VariantMetrics),
