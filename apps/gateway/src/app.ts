@@ -24,10 +24,11 @@ import { keysAdminRouter, modelsAdminRouter, trainingAdminRouter, type AdminCont
 import { AuditLog } from './audit';
 import { authenticate, refuseBadCredentials, requireScope, scopeUnlessOpen } from './auth';
 import { jwtKeysOf, type GatewayConfig } from './config';
+import { createOpsConsole } from './console';
 import { docsRouter } from './docs';
 import { feedbackRouter } from './feedback-route';
 import { errorMiddleware, sendError, useV2ErrorShape } from './http-errors';
-import { httpMetrics } from './http-metrics';
+import { httpMetrics, rememberMountPath } from './http-metrics';
 import { kserveV2Router } from './kserve-v2';
 import { buildGatewayOpenApi } from './openapi-document';
 import { PredictionClient } from './prediction-client';
@@ -120,7 +121,7 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
 
   app.use(predictionRouter(config, predict, scopeUnlessOpen(config.auth.mode, 'predict')));
   app.use(feedbackRouter({ config, producer, catalog, isAccepting, guard: scopeUnlessOpen(config.auth.mode, 'feedback') }));
-  app.use('/v2', kserveV2Router({ config, catalog, predict, isAccepting, guard: scopeUnlessOpen(config.auth.mode, 'predict'), platformVersion: PLATFORM_VERSION }));
+  app.use('/v2', rememberMountPath, kserveV2Router({ config, catalog, predict, isAccepting, guard: scopeUnlessOpen(config.auth.mode, 'predict'), platformVersion: PLATFORM_VERSION }));
 
   app.get('/model/info', (req, res) => {
     const requested = typeof req.query.version === 'string' ? req.query.version : undefined;
@@ -154,7 +155,8 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
     '/keys': keysAdminRouter(adminContext),
   };
   app.use('/admin', requireScope('admin'));
-  for (const [path, router] of Object.entries(adminRouters)) app.use(`/admin${path}`, router);
+  app.use(createOpsConsole({ metrics: deps.metrics, requireAdmin: requireScope('admin') }).router); // /console, /admin/stats, /admin/drift
+  for (const [path, router] of Object.entries(adminRouters)) app.use(`/admin${path}`, rememberMountPath, router);
 
   app.get('/openapi.json', (_req, res) => res.json(openApi));
   app.use(docsRouter());

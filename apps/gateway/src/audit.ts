@@ -16,8 +16,8 @@ import { routeLabelOf } from './http-metrics';
 const DENIED_STATUSES = new Set([401, 403]);
 
 /** `POST /admin/keys/:keyId` when a route matched, else the bare path. */
-export function actionOf(req: Request): string {
-  const template = req.route ? routeLabelOf(req) : req.path;
+export function actionOf(req: Request, res: Response): string {
+  const template = req.route ? routeLabelOf(req, res) : req.path;
   return `${req.method} ${template}`.slice(0, 300);
 }
 
@@ -54,7 +54,7 @@ export class AuditLog {
       eventId: randomUUID(),
       at: Date.now(),
       actor: auditActorOf(res),
-      action: actionOf(req),
+      action: actionOf(req, res),
       target: req.originalUrl.split('?')[0].slice(0, 2048),
       outcome: outcomeOf(res.statusCode),
       status: res.statusCode,
