@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startPlatform, type PlatformUnderTest } from '../../../../tools/e2e/platform-harness';
-import { workspaceRoot } from '../../../../tools/platform/processes';
+import { startPlatform, type PlatformUnderTest } from '../e2e/platform-harness';
+import { workspaceRoot } from '../platform/processes';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const JWT_SECRET = 'console-e2e-secret-of-at-least-32-characters';
@@ -23,6 +23,13 @@ let platform: PlatformUnderTest;
 let context: BrowserContext;
 let page: Page;
 let userDataDir: string;
+
+// Page functions run in the browser, serialized, so they may use only the browser's globals; this
+// package has no DOM typings, hence the cast (and the console's CSP forbids evaluating strings).
+interface BrowserGlobals {
+  document: { getElementById(id: string): { textContent: string | null; getAttribute(name: string): string | null } | null };
+  sessionStorage: { getItem(key: string): string | null };
+}
 
 function token(scope: string): string {
   return jwt.sign({ sub: 'e2e-operator', scope }, JWT_SECRET, { algorithm: 'HS256', issuer: ISSUER, audience: 'mlops-gateway', expiresIn: '15m' });
@@ -66,7 +73,7 @@ test('a credential without the admin scope is refused at sign-in, with the reaso
   await page.goto(`${platform.gatewayUrl}/console`);
   await page.fill('#token', token('predict'));
   await page.click('#login-form button[type=submit]');
-  await page.waitForFunction(() => (document.getElementById('login-error')?.textContent ?? '') !== '');
+  await page.waitForFunction(() => ((globalThis as unknown as BrowserGlobals).document.getElementById('login-error')?.textContent ?? '') !== '');
   assert.match((await page.textContent('#login-error')) ?? '', /admin|scope|forbidden/i);
   assert.equal(await page.isHidden('#dashboard'), true);
   await shot('01-sign-in-refused');
@@ -91,10 +98,10 @@ test('a prediction made through the API appears in the request-rate and latency 
     assert.equal(response.status, 200);
   }
   // The console polls every 2 s and the gateway samples once a second.
-  await page.waitForFunction((prior) => Number(document.getElementById('kpi-rate')?.getAttribute('data-total')) >= prior + 3, before, { timeout: 10_000 });
+  await page.waitForFunction((prior) => Number((globalThis as unknown as BrowserGlobals).document.getElementById('kpi-rate')?.getAttribute('data-total')) >= prior + 3, before, { timeout: 10_000 });
   // The rate line rises above zero somewhere: its highest point is above the chart's baseline.
   const rateHeights = await page.$$eval('#chart-rate polyline[data-series="requests"]', (lines) =>
-    lines.flatMap((line) => (line.getAttribute('points') ?? '').split(' ').map((xy) => Number(xy.split(',')[1]))),
+    lines.flatMap((line) => (line.getAttribute('points') ?? '').split(' ').map((xy: string) => Number(xy.split(',')[1]))),
   );
   assert.ok(rateHeights.length > 0 && Math.min(...rateHeights) < Math.max(...rateHeights), 'the request-rate line has a peak');
   // One second with predictions is one latency point: drawn as a visible dot, not an invisible line.
@@ -145,7 +152,7 @@ test('promoting a version asks for confirmation, then production points at it', 
   assert.match((await page.textContent('#confirm-text')) ?? '', new RegExp(`to ${version}`));
   await shot('05-confirm-promote');
   await page.click('#confirm-ok');
-  await page.waitForFunction((v) => document.getElementById('kpi-production')?.textContent === v, version, { timeout: 15_000 });
+  await page.waitForFunction((v) => (globalThis as unknown as BrowserGlobals).document.getElementById('kpi-production')?.textContent === v, version, { timeout: 15_000 });
   await shot('06-promoted');
 });
 
@@ -153,7 +160,7 @@ test('signing out forgets the credential and hides the data', async () => {
   await page.click('#logout');
   await page.waitForSelector('#login:not([hidden])');
   assert.equal(await page.isHidden('#dashboard'), true);
-  assert.equal(await page.evaluate(() => sessionStorage.getItem('mlops-console-token')), null);
+  assert.equal(await page.evaluate(() => (globalThis as unknown as BrowserGlobals).sessionStorage.getItem('mlops-console-token')), null);
   await page.reload();
   assert.equal(await page.isHidden('#dashboard'), true, 'a reload does not sign back in');
 });
