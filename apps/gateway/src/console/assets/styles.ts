@@ -62,7 +62,7 @@ button:disabled { opacity: .45; cursor: not-allowed; }
 .login p { color: var(--muted); }
 .login label { display: block; font-size: 12px; color: var(--muted); margin-bottom: 6px; }
 input[type=password], input[type=text] { width: 100%; font: inherit; color: var(--text); background: var(--bg); border: 1px solid var(--line); border-radius: 7px; padding: 8px 10px; margin-bottom: 12px; }
-.error { color: var(--bad); font-size: 13px; min-height: 1.2em; }
+.error { color: var(--bad); font-size: 13px; min-height: 1.2em; margin-top: 10px; }
 dialog { background: var(--panel); color: var(--text); border: 1px solid var(--line); border-radius: var(--radius); padding: 20px; max-width: 440px; }
 dialog::backdrop { background: rgba(0, 0, 0, .6); }
 dialog h3 { margin: 0 0 8px; font-size: 16px; }
