@@ -8,8 +8,13 @@ export interface TopicDefaults {
   replicationFactor?: number;
 }
 
-/** Creates the topics that do not exist yet; existing ones are left as they are. */
-export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[], defaults: TopicDefaults = {}): Promise<string[]> {
+/** True when every error of a (possibly aggregate) create failure says the topic exists already. */
+function onlyAlreadyExists(error: unknown): boolean {
+  const errors = (error as { errors?: { type?: string }[] }).errors ?? [error as { type?: string }];
+  return errors.length > 0 && errors.every((e) => e?.type === 'TOPIC_ALREADY_EXISTS');
+}
+
+async function createMissing(kafka: Kafka, topics: readonly TopicSpec[], defaults: TopicDefaults): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -24,13 +29,31 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[], d
         replicationFactor: defaults.replicationFactor ?? 1,
         configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
       })),
-    }).catch((error: { type?: string }) => {
+    }).catch((error: unknown) => {
       // Another app created the same topic between our list and create: that is the goal anyway.
-      if (error?.type !== 'TOPIC_ALREADY_EXISTS') throw error;
+      if (!onlyAlreadyExists(error)) throw error;
     });
     return missing.map((t) => t.name);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Creates the topics that do not exist yet; existing ones are left as they are. Apps starting
+ * together on a fresh broker race to create the same topics: a failure while leaders are still
+ * being elected ("does not host this topic-partition") is retried, a few times, with a pause.
+ */
+export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[], defaults: TopicDefaults = {}): Promise<string[]> {
+  const attempts = 5;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createMissing(kafka, topics, defaults);
+    } catch (error) {
+      const retriable = (error as { retriable?: boolean }).retriable === true || (error as { errors?: unknown[] }).errors !== undefined;
+      if (attempt >= attempts || !retriable) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
   }
 }
 

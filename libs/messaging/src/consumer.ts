@@ -4,9 +4,16 @@
  * consumer keeps going: nothing is dropped silently, nothing poisons the partition.
  *
  * Offsets are committed only after the handler has finished with a batch (at-least-once), so
- * handlers must be idempotent per message key (e.g. dedupe by request id).
+ * handlers must be idempotent per message key (e.g. dedupe by request id). On stop, the batch in
+ * hand is finished and its offsets are committed before the group is left, so a graceful stop
+ * hands no answered message to another member.
+ *
+ * Health follows the broker: a consumer that has not fetched or heartbeated for
+ * `livenessTimeoutMs` (e.g. the broker is down) is not healthy, and becomes healthy again once
+ * kafkajs has reconnected by itself.
  */
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { ensureTopics } from './admin';
 import type { TSchema, Static } from '@sinclair/typebox';
 import { MESSAGE_SCHEMA_VERSION, PlatformError, compileSchema, deadLetterTopicFor, describeSchemaError, type DeadLetter, type ErrorCode } from '@mlops/schemas';
 import type { Logger } from '@mlops/observability';
@@ -51,6 +58,8 @@ export interface ValidatingConsumerOptions<S extends TSchema> {
   onRejected?: (rejected: RejectedMessage) => Promise<void>;
   /** Counts dead-lettered messages per topic. */
   onDeadLetter?: (topic: string) => void;
+  /** ms without a fetch or heartbeat after which the consumer reports itself unhealthy; default 5 s. */
+  livenessTimeoutMs?: number;
 }
 
 export class ValidatingConsumer<S extends TSchema> {
@@ -59,6 +68,8 @@ export class ValidatingConsumer<S extends TSchema> {
   private readonly log: Logger;
   private running = false;
   private crashed = false;
+  /** When the broker last answered a fetch or heartbeat (epoch ms). */
+  private lastContactAt = 0;
 
   constructor(private readonly options: ValidatingConsumerOptions<S>) {
     this.consumer = options.kafka.consumer({
@@ -75,11 +86,16 @@ export class ValidatingConsumer<S extends TSchema> {
       this.crashed = !event.payload.restart;
       this.log.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
     });
+    const contact = () => (this.lastContactAt = Date.now());
+    for (const event of [this.consumer.events.FETCH, this.consumer.events.HEARTBEAT, this.consumer.events.GROUP_JOIN, this.consumer.events.END_BATCH_PROCESS]) {
+      this.consumer.on(event, contact);
+    }
   }
 
-  /** True while the consumer runs and has not crashed for good. */
+  /** True while the consumer runs, has not crashed for good and hears from the broker. */
   get isHealthy(): boolean {
-    return this.running && !this.crashed;
+    const livenessMs = this.options.livenessTimeoutMs ?? 5_000;
+    return this.running && !this.crashed && Date.now() - this.lastContactAt < livenessMs;
   }
 
   get events() {
@@ -91,6 +107,9 @@ export class ValidatingConsumer<S extends TSchema> {
   }
 
   async start(): Promise<void> {
+    // A dead letter needs its topic: without it the poison message would block its partition.
+    const deadLetterTopics = [...new Set(this.options.topics.map((t) => this.options.deadLetterTopic ?? deadLetterTopicFor(t)))];
+    await ensureTopics(this.options.kafka, deadLetterTopics.map((name) => ({ name, key: 'as the original topic', partitions: 1 })));
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
     this.running = true;
@@ -98,19 +117,27 @@ export class ValidatingConsumer<S extends TSchema> {
       eachBatchAutoResolve: false,
       autoCommitInterval: 1_000,
       partitionsConsumedConcurrently: 4,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, uncommittedOffsets }) => {
         const accepted: ConsumedMessage<Static<S>>[] = [];
+        let last: KafkaMessage | undefined;
         for (const message of batch.messages) {
+          // Stopping or reassigned: leave the rest of the batch to whoever owns the partition next.
           if (!isRunning() || isStale()) break;
           const decoded = this.decode(batch.topic, batch.partition, message);
           if ('error' in decoded) await this.deadLetter(decoded);
           else accepted.push(decoded);
+          last = message;
         }
         if (accepted.length > 0) await this.options.handleBatch(accepted);
-        // Every message up to the last one seen is handled or dead-lettered.
-        const last = batch.messages.at(-1);
-        if (last && isRunning() && !isStale()) resolveOffset(last.offset);
-        await heartbeat();
+        // Every message up to `last` is handled or dead-lettered, also when a stop began meanwhile.
+        if (last && !isStale()) resolveOffset(last.offset);
+        if (!isRunning()) {
+          // kafkajs leaves the group on stop without committing what was resolved since the last
+          // interval; commit now, or another member would answer these requests a second time.
+          await commitOffsetsIfNecessary(uncommittedOffsets());
+        } else {
+          await heartbeat();
+        }
       },
     });
   }
