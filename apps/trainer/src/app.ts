@@ -11,7 +11,7 @@ import type { Express } from 'express';
 import { MessageProducer, ValidatingConsumer, ensureTopics } from '@mlops/messaging';
 import type { ModelStore } from '@mlops/model-registry';
 import { METRICS, buildOpsApp, type AppMetrics, type Logger } from '@mlops/observability';
-import { MESSAGE_SCHEMA_VERSION, TOPICS, TrainingRequest, modelEventKey, platformTopics, type ModelEvent } from '@mlops/schemas';
+import { MESSAGE_SCHEMA_VERSION, TrainingRequest, modelEventKey, platformTopics, type ModelEvent } from '@mlops/schemas';
 import { LogProgress, contentHash, loadDataset, resolveTrainingParams, runTrainingPipeline, type PipelineOutcome } from '@mlops/training';
 import type { TrainerConfig } from './config';
 import { TrainingQueue } from './training-queue';
@@ -48,7 +48,7 @@ export function buildTrainerApp(config: TrainerConfig, deps: TrainerDeps): Train
   const timers: NodeJS.Timeout[] = [];
 
   const publish = async (event: ModelEvent) => {
-    await producer.send(TOPICS.modelsEvents.name, { key: modelEventKey(event), value: event });
+    await producer.send(config.topics.modelsEvents, { key: modelEventKey(event), value: event });
   };
 
   async function execute(request: TrainingRequest): Promise<void> {
@@ -109,7 +109,7 @@ export function buildTrainerApp(config: TrainerConfig, deps: TrainerDeps): Train
   const consumer = new ValidatingConsumer({
     kafka: deps.kafka,
     groupId: config.groupId,
-    topics: [TOPICS.trainingRequests.name],
+    topics: [config.topics.trainingRequests],
     schema: TrainingRequest,
     producer,
     logger: log,

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
 import { KafkaConfig, LogLevel, ModelStoreDir, loadConfig } from '@mlops/config';
-import { DEFAULT_MODEL_NAME } from '@mlops/schemas';
+import { DEFAULT_MODEL_NAME, TOPICS } from '@mlops/schemas';
 
 export const TrainerConfigSchema = Type.Object(
   {
@@ -9,6 +9,13 @@ export const TrainerConfigSchema = Type.Object(
     logLevel: LogLevel,
     kafka: KafkaConfig,
     groupId: Type.String({ default: 'trainer', description: 'consumer group of training.requests; replicas share it' }),
+    topics: Type.Object(
+      {
+        trainingRequests: Type.String({ default: TOPICS.trainingRequests.name }),
+        modelsEvents: Type.String({ default: TOPICS.modelsEvents.name }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     instanceId: Type.String({ default: `${os.hostname()}-${process.pid}` }),
     modelName: Type.String({ minLength: 1, default: DEFAULT_MODEL_NAME, description: 'model trained by schedule and data-change triggers' }),
     modelStoreDir: ModelStoreDir,

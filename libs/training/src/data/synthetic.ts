@@ -11,7 +11,9 @@ const SUBJECTS = ['this movie', 'the film', 'the plot', 'the acting', 'this prod
 const POSITIVE = ['wonderful', 'brilliant', 'delightful', 'moving', 'excellent', 'charming', 'superb', 'a joy', 'gripping', 'beautifully made'];
 const NEGATIVE = ['dull', 'awful', 'tedious', 'a mess', 'boring', 'clumsy', 'terrible', 'lifeless', 'predictable', 'a waste of time'];
 const INTENSIFIERS = ['', '', 'really ', 'truly ', 'utterly ', 'quite '];
-const TEMPLATES = ['{s} is {i}{w}', '{s} was {i}{w} .', 'honestly , {s} felt {i}{w}', 'i thought {s} was {i}{w}', '{s} ? {i}{w} .'];
+const OPENINGS = ['', '', 'overall , ', 'in the end , ', 'to be fair , ', 'well , '];
+const CLOSINGS = ['', '', ' last night', ' on dvd', ' at the festival', ' with friends', ' for the second time', ' in the cinema'];
+const TEMPLATES = ['{o}{s} is {i}{w}{c}', '{o}{s} was {i}{w}{c} .', '{o}honestly , {s} felt {i}{w}{c}', '{o}i thought {s} was {i}{w}{c}', '{o}{s}{c} ? {i}{w} .'];
 
 export interface SyntheticOptions {
   count: number;
@@ -31,6 +33,8 @@ export function generateSynthetic(options: SyntheticOptions): SyntheticRow[] {
   for (let i = 0; i < options.count; i++) {
     const label = random() < (options.positiveFraction ?? 0.5) ? 1 : 0;
     const text = pick(TEMPLATES)
+      .replace('{o}', pick(OPENINGS))
+      .replace('{c}', pick(CLOSINGS))
       .replace('{s}', pick(SUBJECTS))
       .replace('{i}', pick(INTENSIFIERS))
       .replace('{w}', pick(label === 1 ? POSITIVE : NEGATIVE));
