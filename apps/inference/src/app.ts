@@ -52,7 +52,7 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
       for (const q of queueMs) metrics.queueDelay.observe({ model_version: info.modelVersion }, q / 1000);
     },
   }));
-  const catalog = new ModelCatalog({ kafka: deps.kafka, producer, logger: log, groupPrefix: `inference-${config.instanceId}` });
+  const catalog = new ModelCatalog({ kafka: deps.kafka, producer, logger: log, groupPrefix: `inference-${config.instanceId}`, onDeadLetter: (topic) => metrics.dlq.inc({ topic }) });
 
   const sendReply = (topic: string, partition: number | undefined, reply: InferenceReply) =>
     producer.send(topic, { key: reply.requestId, value: reply, partition }).catch((error: unknown) => {

@@ -13,6 +13,8 @@ import type { MessageProducer } from './producer';
 interface ModelState {
   versions: Map<string, ModelVersionInfo>;
   aliases: Map<string, string>;
+  /** Alias moves to a version nobody serves yet: applied once it is served (hot swap without a gap). */
+  pendingAliases: Map<string, string>;
   /** Versions registered or rejected by the trainer, with their status. */
   statuses: Map<string, 'registered' | 'rejected' | 'retired'>;
 }
@@ -22,7 +24,7 @@ export class ModelCatalog {
   private readonly consumer: ValidatingConsumer<typeof ModelEvent>;
   private readonly listeners = new Set<(event: ModelEvent) => void>();
 
-  constructor(options: { kafka: Kafka; producer: MessageProducer; logger: Logger; groupPrefix: string }) {
+  constructor(options: { kafka: Kafka; producer: MessageProducer; logger: Logger; groupPrefix: string; onDeadLetter?: (topic: string) => void }) {
     this.consumer = new ValidatingConsumer({
       kafka: options.kafka,
       groupId: `${options.groupPrefix}-catalog-${randomUUID()}`,
@@ -31,6 +33,7 @@ export class ModelCatalog {
       producer: options.producer,
       logger: options.logger,
       fromBeginning: true,
+      onDeadLetter: options.onDeadLetter,
       handleBatch: async (messages) => {
         for (const message of messages) this.apply(message.value);
       },
@@ -57,9 +60,22 @@ export class ModelCatalog {
   /** Applies one event (exposed for tests and for a process's own events). */
   apply(event: ModelEvent): void {
     if (event.type === 'version-serving') {
-      this.state(event.info.modelName).versions.set(event.info.modelVersion, event.info);
+      const state = this.state(event.info.modelName);
+      state.versions.set(event.info.modelVersion, event.info);
+      for (const [alias, version] of state.pendingAliases) {
+        if (version !== event.info.modelVersion) continue;
+        state.aliases.set(alias, version);
+        state.pendingAliases.delete(alias);
+      }
     } else if (event.type === 'alias-moved') {
-      this.state(event.modelName).aliases.set(event.alias, event.modelVersion);
+      const state = this.state(event.modelName);
+      // Until the new target is served, the alias keeps answering with the version it had.
+      if (state.versions.has(event.modelVersion) || !state.aliases.has(event.alias)) {
+        state.aliases.set(event.alias, event.modelVersion);
+        state.pendingAliases.delete(event.alias);
+      } else {
+        state.pendingAliases.set(event.alias, event.modelVersion);
+      }
     } else {
       const status = event.type === 'version-registered' ? 'registered' : event.type === 'version-rejected' ? 'rejected' : 'retired';
       const state = this.state(event.modelName);
@@ -98,7 +114,7 @@ export class ModelCatalog {
   private state(modelName: string): ModelState {
     let state = this.models.get(modelName);
     if (!state) {
-      state = { versions: new Map(), aliases: new Map(), statuses: new Map() };
+      state = { versions: new Map(), aliases: new Map(), pendingAliases: new Map(), statuses: new Map() };
       this.models.set(modelName, state);
     }
     return state;
