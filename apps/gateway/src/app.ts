@@ -26,6 +26,7 @@ import { authenticate, refuseBadCredentials, requireScope, scopeUnlessOpen } fro
 import { jwtKeysOf, type GatewayConfig } from './config';
 import { createOpsConsole } from './console';
 import { docsRouter } from './docs';
+import { experimentsAdmin } from './experiments-routes';
 import { feedbackRouter } from './feedback-route';
 import { errorMiddleware, sendError, useV2ErrorShape } from './http-errors';
 import { httpMetrics, rememberMountPath } from './http-metrics';
@@ -149,10 +150,12 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
   // The admin API: every router here sits behind the admin scope and the audit trail.
   // To add one, add an entry (e.g. '/experiments': experimentsRouter(...)).
   const adminContext: AdminContext = { config, catalog, producer, apiKeys, isAccepting };
+  const experiments = experimentsAdmin({ kafka: deps.kafka, producer, logger: log, instanceId: config.instanceId, isAccepting });
   const adminRouters: Record<string, Router> = {
     '/models': modelsAdminRouter(adminContext),
     '/train': trainingAdminRouter(adminContext),
     '/keys': keysAdminRouter(adminContext),
+    '/experiments': experiments.router,
   };
   app.use('/admin', requireScope('admin'));
   app.use(createOpsConsole({ metrics: deps.metrics, requireAdmin: requireScope('admin') }).router); // /console, /admin/stats, /admin/drift
@@ -180,6 +183,7 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
       accepting = false;
       await client.drain(graceMs);
       await client.stop();
+      await experiments.stop();
       await catalog.stop();
       await producer.disconnect();
     },
