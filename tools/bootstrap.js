@@ -29,6 +29,7 @@ const TOOLS = {
   kafka: 'tools/kafka/main.ts',
   redis: 'tools/redis/main.ts',
   bench: 'tools/bench/main.ts',
+  'seed-model': 'tools/models/seed-model.ts',
 };
 
 function main() {
