@@ -4,6 +4,7 @@ export * from './data/loaders';
 export * from './data/splits';
 export * from './data/validation';
 export * from './data/synthetic';
+export * from './data/download';
 // Models and training.
 export { chooseBackend, type BackendChoice, type BackendName } from './tfjs/backend';
 export type { Architecture, StepResult, TokenBatch, TrainableModel, WeightArrays } from './tfjs/trainable-model';

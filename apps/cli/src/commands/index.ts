@@ -1,9 +1,11 @@
 import type { CliCommand } from '../command';
+import { dataCommand } from './data';
 import { featuresCommand } from './features';
 import { modelsCommand } from './models';
 import { predictCommand } from './predict';
 import { statsCommand } from './stats';
 import { tokenizeCommand } from './tokenize';
+import { trainCommand } from './train';
 
 /** Every `mlops` command, in the order `mlops --help` lists them. */
 export const commands: CliCommand[] = [
@@ -12,4 +14,6 @@ export const commands: CliCommand[] = [
   statsCommand,
   tokenizeCommand,
   featuresCommand,
+  dataCommand,
+  trainCommand,
 ];

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
 import { gatewayUrl, parse, writeJson } from '../args';
+import { predictFileCommand, predictFileUsage } from './predict-file';
 
 export const predictCommand: CliCommand = {
   name: 'predict',
@@ -8,8 +9,11 @@ export const predictCommand: CliCommand = {
   usage: `Usage: mlops predict "text" ["more text" ...] [--model-version V] [--gateway URL]
 
 Sends the texts to the gateway (GATEWAY_URL, default http://localhost:8000) and prints the
-response: /predict for one text, /predict/batch for several.`,
+response: /predict for one text, /predict/batch for several.
+
+${predictFileUsage.replace('Usage: ', 'Offline: ')}`,
   async run(args, io) {
+    if (args.some((arg) => arg === '--file' || arg.startsWith('--file='))) return predictFileCommand.run(args, io);
     const { values, positionals } = parse(args, { 'model-version': { type: 'string' }, gateway: { type: 'string' } });
     if (positionals.length === 0) throw new UsageError('give at least one text to classify');
     const url = gatewayUrl(io.env, values.gateway);
