@@ -45,7 +45,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   if (ownStore) seedRandomModel({ modelStoreDir });
   buildApps(['inference', 'ab-router', 'gateway']);
   const base = freePortBase();
-  const common = { KAFKA_BROKERS: kafkaBrokers, MODEL_STORE_DIR: modelStoreDir, LOG_LEVEL: 'warn', ...options.env };
+  const common = { KAFKA_BROKERS: kafkaBrokers, MODEL_STORE_DIR: modelStoreDir, LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false', ...options.env };
   const processes: AppProcess[] = [];
   for (let i = 0; i < (options.inferenceReplicas ?? 1); i++) {
     processes.push(startApp('inference', { ...common, PORT: String(base + 2 + 10 * i), GROUP_ID: `e2e-inference-${runId}`, INSTANCE_ID: `e2e-${runId}-${i}` }, { quiet: true }));
