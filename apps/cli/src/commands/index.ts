@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command';
 import { dataCommand } from './data';
 import { featuresCommand } from './features';
+import { keysCommand } from './keys';
 import { modelsCommand } from './models';
 import { predictCommand } from './predict';
 import { statsCommand } from './stats';
@@ -16,4 +17,5 @@ export const commands: CliCommand[] = [
   featuresCommand,
   dataCommand,
   trainCommand,
+  keysCommand,
 ];
