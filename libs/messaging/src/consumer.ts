@@ -19,6 +19,9 @@ import { MESSAGE_SCHEMA_VERSION, PlatformError, compileSchema, deadLetterTopicFo
 import type { Logger } from '@mlops/observability';
 import type { MessageProducer } from './producer';
 
+/** Bytes of an original message a dead letter keeps (base64 grows it by a third). */
+const DEAD_LETTER_MAX_VALUE_BYTES = 512 * 1024;
+
 export interface ConsumedMessage<T> {
   topic: string;
   partition: number;
@@ -174,14 +177,19 @@ export class ValidatingConsumer<S extends TSchema> {
   }
 
   private async deadLetter(rejected: RejectedMessage): Promise<void> {
+    // The letter must fit the broker's message limit (1 MiB) with its base64 and envelope: an
+    // oversized original keeps its first 512 KiB, and the message says so.
+    const value = rejected.raw.value ?? Buffer.alloc(0);
+    const kept = value.subarray(0, DEAD_LETTER_MAX_VALUE_BYTES);
+    const truncated = kept.length < value.length ? ` (original ${value.length} bytes; the first ${kept.length} kept)` : '';
     const letter: DeadLetter = {
       schemaVersion: MESSAGE_SCHEMA_VERSION,
       topic: rejected.topic,
       partition: rejected.partition,
       offset: rejected.offset,
       key: rejected.raw.key?.toString('utf8') ?? null,
-      error: { code: rejected.error.code, message: rejected.error.message, retryable: false },
-      valueBase64: rejected.raw.value?.toString('base64') ?? '',
+      error: { code: rejected.error.code, message: `${rejected.error.message}${truncated}`, retryable: false },
+      valueBase64: kept.toString('base64'),
       consumer: this.options.groupId,
       failedAt: Date.now(),
     };
