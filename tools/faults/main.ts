@@ -41,7 +41,13 @@ async function main(): Promise<void> {
     if (!scenario) throw new RangeError(`unknown scenario '${name}'; known: ${Object.keys(scenarios).join(', ')}`);
     process.stderr.write(`faults: ${name} ...\n`);
     // A broker of its own per scenario: nothing of the one before is replayed into it.
-    results.push(await withFaultsBroker(scenario));
+    results.push(
+      await withFaultsBroker(scenario).catch((error: unknown): ScenarioResult => ({
+        scenario: name,
+        summary: { sent: 0, answered: 0, errored: 0, errors: {}, lost: 0, duplicated: 0, redelivered: 0, late: 0, p99Ms: 0 },
+        checks: [{ what: 'the scenario ran', ok: false, detail: (error as Error).message }],
+      })),
+    );
   }
   console.log(formatTable(results));
   process.exitCode = results.every(passed) ? 0 : 1;
