@@ -43,6 +43,7 @@ export interface AbRouterDeps {
 
 export interface AbRouterApp {
   opsApp: Express;
+  catalog: ModelCatalog;
   registry: ExperimentRegistry;
   controller: ExperimentController;
   collector: MetricsCollector;
@@ -66,7 +67,7 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
   const groupPrefix = `ab-router-${config.instanceId}`;
   const registry = new ExperimentRegistry({ kafka: deps.kafka, producer, logger: log, groupPrefix });
   const collector = new MetricsCollector({ kafka: deps.kafka, producer, logger: log, metrics: deps.metrics, groupPrefix, maxJoinedRequests: config.maxJoinedRequests });
-  const counter = new AssignmentCounter({ registry, producer, instanceId: config.instanceId, onAssigned: (experiment, variant) => assignments.inc({ experiment, variant }) });
+  const counter = new AssignmentCounter({ registry, producer, instanceId: config.instanceId, settleMs: config.assignmentSettleMs, onAssigned: (experiment, variant) => assignments.inc({ experiment, variant }) });
   const controller = new ExperimentController(config, { kafka: deps.kafka, producer, logger: log, metrics: deps.metrics, registry, collector, seedExperiments: deps.seedExperiments ?? [], now: deps.now });
   const routeDefaults = { modelName: config.modelName, alias: config.defaultAlias, experiments: registry, random: deps.random };
   let flushTimer: NodeJS.Timeout | undefined;
@@ -143,6 +144,7 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
         model_serving: catalog.anyServing,
       }),
     }),
+    catalog,
     registry,
     controller,
     collector,
@@ -163,7 +165,7 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
     async stop() {
       await consumer.stop();
       clearInterval(flushTimer);
-      await flushAssignments();
+      await counter.flush(Date.now(), true).catch((error: unknown) => log.warn({ err: error }, 'assignment counts not published'));
       await controller.stop();
       await collector.stop();
       await registry.stop();

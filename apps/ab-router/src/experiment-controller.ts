@@ -129,6 +129,7 @@ export class ExperimentController {
       return;
     }
     const current = this.deps.registry.get(command.experimentId);
+    if (current?.lastCommandId === command.commandId) return; // already applied (a redelivery)
     try {
       const next = applyCommand(current, command, {
         defaultModelName: this.config.modelName,
@@ -136,7 +137,7 @@ export class ExperimentController {
         now: this.now(),
       });
       if (current) await this.moveAliasFor(current, next, command.reason ?? `${command.type} by ${command.requestedBy}`);
-      await this.publish(next, command.commandId);
+      await this.publish({ ...next, lastCommandId: command.commandId }, command.commandId);
       log.info({ type: command.type, status: next.status }, 'experiment command applied');
     } catch (error) {
       const failure = error instanceof PlatformError ? error : error instanceof ModelStoreError ? new PlatformError('VALIDATION_ERROR', error.message, { cause: error }) : undefined;

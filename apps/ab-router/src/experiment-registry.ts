@@ -77,7 +77,8 @@ export class ExperimentRegistry implements RunningExperiments {
   apply(event: ExperimentEvent): void {
     if (event.type === 'experiment-state') {
       const held = this.experiments.get(event.experiment.experimentId);
-      if (held && held.revision > event.experiment.revision) return;
+      // Equal revisions: the first wins (a leader's own echo, or a second leader on a shared broker).
+      if (held && held.revision >= event.experiment.revision) return;
       this.experiments.set(event.experiment.experimentId, event.experiment);
     } else if (event.type === 'assignment-counts') {
       const byInstance = this.assignments.get(event.experimentId) ?? new Map<string, Record<string, number>>();

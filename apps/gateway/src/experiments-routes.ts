@@ -102,7 +102,7 @@ class ExperimentsView {
   private apply(event: ExperimentEvent): void {
     if (event.type === 'experiment-state') {
       const held = this.experiments.get(event.experiment.experimentId);
-      if (!held || held.revision <= event.experiment.revision) this.experiments.set(event.experiment.experimentId, event.experiment);
+      if (!held || held.revision < event.experiment.revision) this.experiments.set(event.experiment.experimentId, event.experiment);
       if (event.commandId) this.waiters.get(event.commandId)?.resolve(event.experiment);
     } else if (event.type === 'command-rejected') {
       const code = isErrorCode(event.error.code) ? event.error.code : 'INTERNAL_ERROR';

@@ -163,6 +163,8 @@ export const Experiment = Type.Object(
     endedAt: Type.Optional(EpochMs('Stopped, completed or rolled back')),
     /** canary: index into `spec.ramp` of the current step. */
     rampStep: Type.Integer({ minimum: 0 }),
+    /** The last command applied, so a redelivered (or doubly led) command is applied once. */
+    lastCommandId: Type.Optional(Type.String()),
     /** canary: the canary's prediction count when the current step began. */
     rampStepPredictions: Type.Integer({ minimum: 0 }),
     /** blue-green: the variant answering; others: the winner once promoted. */
