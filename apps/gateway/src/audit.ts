@@ -17,7 +17,7 @@ const DENIED_STATUSES = new Set([401, 403]);
 
 /** `POST /admin/keys/:keyId` when a route matched, else the bare path. */
 export function actionOf(req: Request, res: Response): string {
-  const template = req.route ? routeLabelOf(req, res) : req.path;
+  const template = req.route ? routeLabelOf(req, res) : req.originalUrl.split('?')[0];
   return `${req.method} ${template}`.slice(0, 300);
 }
 
