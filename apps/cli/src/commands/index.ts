@@ -1,4 +1,5 @@
 import type { CliCommand } from '../command';
+import { abCommand } from './ab';
 import { dataCommand } from './data';
 import { featuresCommand } from './features';
 import { keysCommand } from './keys';
@@ -18,4 +19,5 @@ export const commands: CliCommand[] = [
   dataCommand,
   trainCommand,
   keysCommand,
+  abCommand,
 ];
