@@ -11,10 +11,11 @@ import type { Express } from 'express';
 import { MessageProducer, ValidatingConsumer, ensureTopics } from '@mlops/messaging';
 import type { ModelStore } from '@mlops/model-registry';
 import { METRICS, buildOpsApp, type AppMetrics, type Logger } from '@mlops/observability';
-import { MESSAGE_SCHEMA_VERSION, TrainingRequest, modelEventKey, platformTopics, type ModelEvent } from '@mlops/schemas';
+import { MESSAGE_SCHEMA_VERSION, TrainingRequest, deadLetterTopicFor, modelEventKey, platformTopics, type ModelEvent } from '@mlops/schemas';
 import { LogProgress, contentHash, loadDataset, resolveTrainingParams, runTrainingPipeline, type PipelineOutcome } from '@mlops/training';
 import type { TrainerConfig } from './config';
 import { TrainingQueue } from './training-queue';
+import { TrialResultCollector, TrialWorker, kafkaTrialEvaluator } from './tuning-trials';
 
 export interface TrainerDeps {
   kafka: Kafka;
@@ -68,6 +69,12 @@ export function buildTrainerApp(config: TrainerConfig, deps: TrainerDeps): Train
           codeCommit: deps.codeCommit,
           publish,
           shouldStop: () => queue.isStopping,
+          ...(config.distributedTuning
+            ? {
+                trialEvaluator: (data, params) =>
+                  kafkaTrialEvaluator({ producer, collector: trialResults, topics: trialTopics, tuningId: request.requestId, data, params, timeoutMs: config.trialTimeoutMinutes * 60_000, logger: runLog }),
+              }
+            : {}),
         },
       );
       outcomes.push(outcome);
@@ -84,6 +91,19 @@ export function buildTrainerApp(config: TrainerConfig, deps: TrainerDeps): Train
   }
 
   const queue = new TrainingQueue(execute);
+  const trialTopics = { trials: config.topics.trainingTrials, results: config.topics.trialResults };
+  const dataEnv = { defaultDataset, vocabFile: resolve(config.vocabFile) };
+  const trialWorker = new TrialWorker({
+    kafka: deps.kafka,
+    producer,
+    logger: log.child({ component: 'trial-worker' }),
+    groupId: `${config.groupId}-trials`,
+    topics: trialTopics,
+    instanceId: config.instanceId,
+    env: dataEnv,
+    resolveParams: (raw) => resolveTrainingParams(raw),
+  });
+  const trialResults = new TrialResultCollector({ kafka: deps.kafka, producer, logger: log, groupId: `${config.groupId}-trial-results-${config.instanceId}`, topic: trialTopics.results });
 
   function submit(request: TrainingRequest, source: string): void {
     const result = queue.submit(request);
@@ -123,14 +143,21 @@ export function buildTrainerApp(config: TrainerConfig, deps: TrainerDeps): Train
   return {
     opsApp: buildOpsApp({
       metrics: deps.metrics,
-      ready: () => ({ kafka: producer.isConnected && consumer.isHealthy }),
+      ready: () => ({ kafka: producer.isConnected && consumer.isHealthy && trialWorker.isHealthy }),
       health: () => ({ activeRun: queue.activeRun?.requestId ?? null, waitingRuns: queue.waitingRuns.length }),
     }),
     queue,
     outcomes,
     async start() {
-      await ensureTopics(deps.kafka, platformTopics(), { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor });
+      const tuningTopics = [
+        { name: trialTopics.trials, key: 'tuning id / trial id', partitions: 4 },
+        { name: trialTopics.results, key: 'tuning id', partitions: 1 },
+      ];
+      tuningTopics.push(...tuningTopics.map((t) => ({ name: deadLetterTopicFor(t.name), key: t.key, partitions: 1 })));
+      await ensureTopics(deps.kafka, [...platformTopics(), ...tuningTopics], { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor });
       await producer.connect();
+      await trialResults.start();
+      await trialWorker.start();
       await consumer.start();
       if (config.scheduleIntervalMinutes > 0) timers.push(setInterval(() => selfTrigger('schedule'), config.scheduleIntervalMinutes * 60_000));
       if (config.dataWatchIntervalMinutes > 0) timers.push(setInterval(checkDataChange, config.dataWatchIntervalMinutes * 60_000));
@@ -140,6 +167,8 @@ export function buildTrainerApp(config: TrainerConfig, deps: TrainerDeps): Train
       for (const timer of timers) clearInterval(timer);
       await consumer.stop();
       await queue.stop();
+      await trialWorker.stop();
+      await trialResults.stop();
       await producer.disconnect();
     },
   };

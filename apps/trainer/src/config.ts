@@ -13,6 +13,9 @@ export const TrainerConfigSchema = Type.Object(
       {
         trainingRequests: Type.String({ default: TOPICS.trainingRequests.name }),
         modelsEvents: Type.String({ default: TOPICS.modelsEvents.name }),
+        /** Tuning trials, consumed by every replica as one group; and their results. */
+        trainingTrials: Type.String({ default: 'training.trials' }),
+        trialResults: Type.String({ default: 'training.trials.results' }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -29,6 +32,9 @@ export const TrainerConfigSchema = Type.Object(
     dataWatchIntervalMinutes: Type.Number({ minimum: 0, default: 0, description: 'minutes between checks of the data hash; a new hash triggers a run' }),
     /** Overrides of the training parameters for every run (a request's params win over these). */
     trainingDefaults: Type.Record(Type.String(), Type.Unknown(), { default: {} }),
+    /** Tuning trials go through the trials topic (shared by replicas) instead of running here one by one. */
+    distributedTuning: Type.Boolean({ default: true }),
+    trialTimeoutMinutes: Type.Number({ exclusiveMinimum: 0, default: 30, description: 'minutes to wait for a replica to answer a trial before running it here' }),
     shutdownGraceMs: Type.Integer({ minimum: 0, default: 30_000, description: 'ms; a run in progress stops at its next step and is checkpointed' }),
   },
   { additionalProperties: false },

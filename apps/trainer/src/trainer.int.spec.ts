@@ -27,7 +27,12 @@ const testBrokers = () => (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(
 const testTopic = (prefix: string) => `${prefix}-${randomUUID()}`;
 const logger = pino({ level: 'warn' });
 const kafka = createKafka({ brokers: testBrokers(), clientId: 'trainer-int', logger });
-const topics = { trainingRequests: testTopic('training-requests'), modelsEvents: testTopic('models-events') };
+const topics = {
+  trainingRequests: testTopic('training-requests'),
+  modelsEvents: testTopic('models-events'),
+  trainingTrials: testTopic('training-trials'),
+  trialResults: testTopic('trial-results'),
+};
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'trainer-int-'));
 const store = new ModelStore(path.join(workDir, 'store'));
 const dataset = path.join(workDir, 'reviews.jsonl');
@@ -44,6 +49,7 @@ before(async () => {
   const config = Value.Default(TrainerConfigSchema, {
     kafka: { brokers: testBrokers() },
     groupId: `trainer-${randomUUID()}`,
+    instanceId: 'replica-a',
     topics,
     modelStoreDir: store.rootDir,
     vocabFile,
@@ -66,7 +72,8 @@ after(async () => {
   await eventsConsumer?.disconnect();
   await producer?.disconnect();
   await app?.stop();
-  await deleteTopics(kafka, Object.values(topics)).catch(() => undefined);
+  const created = Object.values(topics);
+  await deleteTopics(kafka, [...created, ...created.map((t) => `${t}.dlq`)]).catch(() => undefined);
   fs.rmSync(workDir, { recursive: true, force: true });
 });
 
@@ -121,4 +128,17 @@ test('a request whose gates cannot pass is kept as rejected and announced as suc
   assert.equal(store.readVersion(modelName, version).manifest.status, 'rejected');
   assert.match(store.readVersion(modelName, version).manifest.reasons?.join(' ') ?? '', /latency/);
   assert.equal(store.aliases(modelName).production, 'v1', 'production did not move');
+});
+
+test('a tuned request runs its trials through the trials topic and registers the best configuration, with the trials recorded', { skip }, async () => {
+  const tuned = { ...request('manual'), params: { tuningTrials: 3, tuningEta: 3, epochs: 3, tuningFixed: ['bigramBuckets', 'dim', 'hiddenDim'], minAccuracy: 0.5, minF1: 0.5, maxRegression: 1 } };
+  const before = events.filter((e) => e.type === 'version-registered').length;
+  await producer.send(topics.trainingRequests, { key: modelName, value: tuned });
+  const registered = await waitFor('the tuned version', () => events.filter((e) => e.type === 'version-registered')[before]);
+  const version = (registered as { modelVersion: string }).modelVersion;
+  const tuning = store.readDocument(modelName, version, 'tuning.json') as { results: { trialId: string; rung: number; worker?: string }[]; best: { overrides: Record<string, number> } };
+  assert.deepEqual(tuning.results.map((r) => r.rung), [0, 0, 0, 1]);
+  assert.ok(tuning.results.every((r) => r.worker === 'replica-a'), 'every trial came back through the results topic from a replica');
+  const lineage = store.readDocument(modelName, version, 'lineage.json') as { params: Record<string, number> };
+  assert.equal(lineage.params.learningRate, tuning.best.overrides.learningRate, 'the final run used the best trial');
 });

@@ -22,3 +22,7 @@ export * from './pipeline/registration';
 export * from './pipeline/model-factory';
 export * from './pipeline/lineage';
 export * from './pipeline/pipeline';
+// Tuning.
+export * from './tuning/search-space';
+export * from './tuning/successive-halving';
+export * from './tuning/run-trial';

@@ -34,6 +34,10 @@ export const TrainingParams = Type.Object(
     layers: Type.Integer({ minimum: 1, maximum: 12, default: 2, description: 'transformer blocks' }),
     heads: Type.Integer({ minimum: 1, maximum: 16, default: 2, description: 'attention heads' }),
     dropout: Fraction(0.1, 'dropout while training'),
+    tuningTrials: Type.Integer({ minimum: 0, maximum: 200, default: 0, description: 'successive-halving trials before the final run; 0 turns tuning off' }),
+    tuningEta: Type.Integer({ minimum: 2, maximum: 8, default: 3, description: 'keep 1/eta of the trials per rung' }),
+    tuningFixed: Type.Array(Type.String(), { default: [], description: 'parameters tuning leaves at their value' }),
+    tuningMinEpochs: Type.Integer({ minimum: 1, maximum: 20, default: 1, description: 'epochs of the first rung' }),
     promote: Type.Boolean({ default: false, description: "move 'production' to the new version when it passes every gate ('candidate' always moves)" }),
     minAccuracy: Fraction(0.85, 'gate: lowest test accuracy'),
     minF1: Fraction(0.85, 'gate: lowest test F1 of POSITIVE'),
@@ -50,14 +54,14 @@ export function resolveTrainingParams(overrides: Record<string, unknown> = {}): 
   return Object.freeze(assertValid(TrainingParams, withDefaults, 'training params'));
 }
 
-/** `key=value` pairs from the command line, with numbers and booleans parsed. */
+/** `key=value` pairs from the command line, with numbers and booleans parsed; `a,b` is a list. */
 export function parseParamPairs(pairs: readonly string[]): Record<string, unknown> {
   const params: Record<string, unknown> = {};
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new RangeError(`'${pair}' is not key=value`);
     const raw = pair.slice(eq + 1);
-    params[pair.slice(0, eq)] = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
+    params[pair.slice(0, eq)] = raw.includes(',') ? raw.split(',').filter(Boolean) : raw === 'true' ? true : raw === 'false' ? false : raw !== '' && !Number.isNaN(Number(raw)) ? Number(raw) : raw;
   }
   return params;
 }

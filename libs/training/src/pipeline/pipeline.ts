@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { ModelStore } from '@mlops/model-registry';
 import { OnnxClassifier } from '@mlops/onnx-runtime';
 import { WordPieceTokenizer, readVocabFile } from '@mlops/tokenizer';
+import type { Dataset } from '../data/dataset';
 import { loadDataset } from '../data/loaders';
 import { splitDataset, type DataSplits } from '../data/splits';
 import { cleanExamples, validateDataset, type ValidationReport } from '../data/validation';
@@ -21,7 +22,9 @@ import type { ProgressReporter } from '../train/progress';
 import { removeCheckpoints, trainLoop, type TrainLoopResult } from '../train/train-loop';
 import { DEFAULT_GATES, applyGates, measureLatency, productionBaseline, type GateReport, type LatencyFigures, type ProductionBaseline } from './gates';
 import { createModel, modelConfig, resolveArchitecture } from './model-factory';
-import type { TrainingParams } from './params';
+import { resolveTrainingParams, type TrainingParams } from './params';
+import { localTrialEvaluator, truncateEncoded } from '../tuning/run-trial';
+import { successiveHalving, type TrialEvaluator, type TuningReport } from '../tuning/successive-halving';
 import { registerModel, type PublishModelEvent } from './registration';
 
 export interface TrainingRun {
@@ -43,6 +46,8 @@ export interface PipelineEnvironment {
   publish?: PublishModelEvent;
   shouldStop?: () => boolean;
   backend?: BackendName;
+  /** Where tuning trials run; one after another in this process when not given. */
+  trialEvaluator?: (data: PreparedData, params: TrainingParams) => TrialEvaluator;
 }
 
 export interface RunMetrics {
@@ -94,25 +99,62 @@ function subset(examples: EncodedExamples, count: number): EncodedExamples {
   return { ids: examples.ids.slice(0, count), labels: examples.labels.slice(0, count) };
 }
 
-export async function runTrainingPipeline(run: TrainingRun, env: PipelineEnvironment): Promise<PipelineOutcome> {
-  const started = Date.now();
-  const { params, modelName } = run;
-  const say = (text: string, fields: Record<string, unknown> = {}) => env.progress.message(text, { modelName, ...fields });
+/** A run's data, validated, split and tokenized: what training and tuning trials start from. */
+export interface PreparedData {
+  dataset: Dataset;
+  validation: ValidationReport;
+  splits: DataSplits;
+  vocab: string[];
+  tokenizer: WordPieceTokenizer;
+  train: EncodedExamples;
+  validationSet: EncodedExamples;
+  test: EncodedExamples;
+}
 
+/** Loads, validates, splits and tokenizes; undefined `encoded` parts when validation failed. */
+export function prepareData(params: TrainingParams, env: Pick<PipelineEnvironment, 'defaultDataset' | 'vocabFile'>): { validation: ValidationReport; data?: PreparedData } {
   const dataset = loadDataset(params.dataset || env.defaultDataset);
   const cleaned = cleanExamples(dataset.examples);
   const splits: DataSplits = splitDataset(cleaned, { validationFraction: params.validationFraction, testFraction: params.testFraction, seed: params.seed });
   const validation = validateDataset(dataset, { splits });
+  if (!validation.passed) return { validation };
+  const vocab = vocabularyFor(params, env.vocabFile);
+  const tokenizer = WordPieceTokenizer.fromVocab(vocab);
+  const [train, validationSet, test] = [splits.train, splits.validation, splits.test].map((part) => encodeExamples(tokenizer, part, params.maxLength));
+  return { validation, data: { dataset, validation, splits, vocab, tokenizer, train, validationSet, test } };
+}
+
+export async function runTrainingPipeline(run: TrainingRun, env: PipelineEnvironment): Promise<PipelineOutcome> {
+  const started = Date.now();
+  const { modelName } = run;
+  let params = run.params;
+  const say = (text: string, fields: Record<string, unknown> = {}) => env.progress.message(text, { modelName, ...fields });
+
+  const { validation, data } = prepareData(params, env);
   say(`data ${validation.passed ? 'passed' : 'FAILED'} validation: ${validation.usableExamples} examples, ${validation.contentHash}`, { dataHash: validation.contentHash, checks: validation.checks });
-  if (!validation.passed) return { status: 'invalid-data', modelName, validation, durationMs: Date.now() - started };
+  if (!data) return { status: 'invalid-data', modelName, validation, durationMs: Date.now() - started };
+  const { dataset, splits, vocab, tokenizer } = data;
+  let { train, validationSet, test } = data;
 
   const backend = await chooseBackend(env.backend);
   const architecture = resolveArchitecture(params, backend);
   say(`TensorFlow.js backend: ${backend.backend}${backend.gpu ? ' (GPU)' : ''}; architecture ${architecture}`, { backend: backend.backend, skipped: backend.skipped });
 
-  const vocab = vocabularyFor(params, env.vocabFile);
-  const tokenizer = WordPieceTokenizer.fromVocab(vocab);
-  const [train, validationSet, test] = [splits.train, splits.validation, splits.test].map((part) => encodeExamples(tokenizer, part, params.maxLength));
+  let tuning: TuningReport | undefined;
+  if (params.tuningTrials > 0) {
+    const evaluator =
+      env.trialEvaluator?.(data, params) ??
+      localTrialEvaluator(data, params, (r) => say(`trial ${r.trialId} rung ${r.rung} (${r.epochs} epochs): validation loss ${r.validationLoss.toFixed(4)}, accuracy ${(100 * r.validationAccuracy).toFixed(2)}%`, { trial: r }));
+    tuning = await successiveHalving(
+      { trials: params.tuningTrials, eta: params.tuningEta, minEpochs: params.tuningMinEpochs, maxEpochs: params.epochs, seed: params.seed, architecture, fixed: params.tuningFixed },
+      evaluator,
+    );
+    params = resolveTrainingParams({ ...params, ...tuning.best.overrides });
+    say(`tuning: ${tuning.results.length} trials in ${(tuning.durationMs / 1000).toFixed(0)} s; best ${tuning.best.trialId} ${JSON.stringify(tuning.best.overrides)}`, { tuning: tuning.best });
+    const sepId = tokenizer.tokenToId('[SEP]') ?? 102;
+    [train, validationSet, test] = [train, validationSet, test].map((examples) => truncateEncoded(examples, params.maxLength, sepId));
+  }
+
   const model = await createModel(architecture, params, tokenizer.vocabSize, dataset.labels.length);
   try {
     const runKey = runKeyOf(validation.contentHash, params);
@@ -165,6 +207,7 @@ export async function runTrainingPipeline(run: TrainingRun, env: PipelineEnviron
         documents: {
           'metrics.json': { ...metrics, gates },
           'validation-report.json': validation,
+          ...(tuning ? { 'tuning.json': tuning } : {}),
           'lineage.json': {
             dataHash: validation.contentHash,
             dataset: path.basename(dataset.source),
