@@ -26,8 +26,8 @@ Subcommands:
   report ID [--out DIR]                  write DIR/ID.md and DIR/ID.html (default DIR: reports)
   cli                                    interactive shell: type subcommands, 'help', 'quit'
 
-Talks to the gateway (GATEWAY_URL, default http://localhost:8000); sends MLOPS_API_KEY as
-X-API-Key when set (the admin API needs the admin scope).`;
+Talks to the gateway (GATEWAY_URL, default http://localhost:8000) as an admin: MLOPS_API_KEY is
+sent as X-API-Key, MLOPS_TOKEN (a JWT) as Authorization: Bearer; either needs the admin scope.`;
 
 const OPTIONS = {
   gateway: { type: 'string' },
@@ -49,7 +49,10 @@ class HttpFailure extends Error {
 }
 
 async function call<T>(io: CliIo, url: string, route: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { ...(io.env.MLOPS_API_KEY ? { 'x-api-key': io.env.MLOPS_API_KEY } : {}) };
+  const headers: Record<string, string> = {
+    ...(io.env.MLOPS_API_KEY ? { 'x-api-key': io.env.MLOPS_API_KEY } : {}),
+    ...(io.env.MLOPS_TOKEN ? { authorization: `Bearer ${io.env.MLOPS_TOKEN}` } : {}),
+  };
   let response: Response;
   try {
     response = await fetch(url + route, body === undefined ? { headers } : { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -133,7 +136,7 @@ export function lineChart(title: string, series: Series[], yLabel: string, zeroL
     parts.push(`<text x="${w - right + 8}" y="${top + 14 * (i + 1)}" fill="${color}">${escapeHtml(s.name)}</text>`);
   });
   parts.push(`<text x="12" y="${h / 2}" transform="rotate(-90 12 ${h / 2})" text-anchor="middle">${escapeHtml(yLabel)}</text>`);
-  parts.push(`<text x="${left}" y="${h - 8}">${new Date(x0).toISOString().slice(0, 16)}Z</text><text x="${w - right}" y="${h - 8}" text-anchor="end">${new Date(x1).toISOString().slice(0, 16)}Z</text></svg>`);
+  parts.push(`<text x="${left}" y="${h - 8}">${new Date(x0).toISOString().slice(0, 19)}Z</text><text x="${w - right}" y="${h - 8}" text-anchor="end">${new Date(x1).toISOString().slice(0, 19)}Z</text></svg>`);
   return parts.join('');
 }
 
