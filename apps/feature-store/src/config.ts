@@ -46,8 +46,11 @@ export const FeatureStoreConfigSchema = Type.Object(
         maxLatenessMs: Type.Integer({ minimum: 1000, default: HOUR_MS, description: 'ms; 1 h' }),
         /** An event stamped further in the future than this is rejected. */
         maxClockSkewMs: Type.Integer({ minimum: 0, default: 60_000, description: 'ms; 1 min' }),
-        /** How long predictions wait for their feedback (and feedback for its prediction). */
-        joinWindowMs: Type.Integer({ minimum: 60_000, default: 7 * DAY_MS, description: 'ms; 7 days' }),
+        /**
+         * How long predictions (with their texts) wait for their feedback, and feedback for its
+         * prediction. Redis holds every request this long: about (texts + 200 bytes) per request.
+         */
+        joinWindowMs: Type.Integer({ minimum: 60_000, default: DAY_MS, description: 'ms; 1 day' }),
         /** How long the offline log keeps applied updates for point-in-time exports. */
         offlineRetentionMs: Type.Integer({ minimum: 60_000, default: 30 * DAY_MS, description: 'ms; 30 days' }),
       },

@@ -44,13 +44,16 @@ local d = cjson.decode(ARGV[6])
 for agg, inc in pairs(d.c) do redis.call('HINCRBYFLOAT', key, 'c|' .. agg, inc) end
 for _, w in ipairs(d.w) do
   local slice = w[2]
-  local slot = 'w|' .. w[1] .. '|' .. string.format('%d', slice % w[3]) .. '|'
-  local held = tonumber(redis.call('HGET', key, slot .. 's'))
-  if held == nil or held < slice then
-    redis.call('HSET', key, slot .. 's', string.format('%d', slice))
-    for agg, inc in pairs(w[4]) do redis.call('HSET', key, slot .. agg, inc) end
-  elseif held == slice then
-    for agg, inc in pairs(w[4]) do redis.call('HINCRBYFLOAT', key, slot .. agg, inc) end
+  local field = 'w|' .. w[1] .. '|' .. string.format('%d', slice % w[3])
+  local raw = redis.call('HGET', key, field)
+  local held = raw and cjson.decode(raw)
+  if not held or held[1] < slice then
+    local packed = {slice}
+    for i, sum in ipairs(w[4]) do packed[i + 1] = sum end
+    redis.call('HSET', key, field, cjson.encode(packed))
+  elseif held[1] == slice then
+    for i, sum in ipairs(w[4]) do held[i + 1] = held[i + 1] + sum end
+    redis.call('HSET', key, field, cjson.encode(held))
   end
 end
 local t = tonumber(d.t)

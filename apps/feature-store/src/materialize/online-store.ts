@@ -21,7 +21,7 @@ export interface EntityValues {
 
 /** The values of one entity's hash (or folded log) at `asOf`; null features are values that are not known. */
 export function valuesAt(view: ResolvedFeatureView, fields: Readonly<Record<string, string>>, asOf: number, selected = view.features.map((f) => f.name)): EntityValues {
-  const { eventTime, reader } = readAggregates(fields, view.windows, asOf);
+  const { eventTime, reader } = readAggregates(fields, view.windows, view.transformation.windowedAggregates, asOf);
   if (eventTime === undefined) return { status: 'missing' };
   if (eventTime + view.ttlMs < asOf) return { status: 'expired', eventTime };
   const all = view.transformation.derive(reader, view.windows);
