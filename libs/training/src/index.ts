@@ -9,6 +9,7 @@ export * from './data/download';
 export { chooseBackend, type BackendChoice, type BackendName } from './tfjs/backend';
 export type { Architecture, StepResult, TokenBatch, TrainableModel, WeightArrays } from './tfjs/trainable-model';
 export { EmbeddingBagModel, bagFeatures, type EmbeddingBagDims } from './tfjs/embedding-bag';
+export { TransformerModel, type DistilBertDims } from './tfjs/transformer';
 export * from './train/batching';
 export * from './train/encode';
 export * from './train/evaluate';

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { OnnxClassifier } from '@mlops/onnx-runtime';
 import { chooseBackend } from '../tfjs/backend';
 import { EmbeddingBagModel } from '../tfjs/embedding-bag';
+import { TransformerModel } from '../tfjs/transformer';
 import { SILENT_PROGRESS } from '../train/progress';
 import { trainLoop } from '../train/train-loop';
 import { tinyTask } from '../../testdata/tiny-task';
@@ -46,5 +47,19 @@ test('an export that does not match the model fails the check with its figure', 
     await classifier.dispose();
     model.dispose();
     other.dispose();
+  }
+});
+
+test('a trained DistilBERT-shaped transformer and its ONNX export agree within 1e-4, padding included', async () => {
+  const model = new TransformerModel({ vocabSize: task.vocab.length, maxPositions: 32, dim: 16, layers: 2, heads: 2, hiddenDim: 32, numLabels: 2 }, { seed: 5, dropout: 0 });
+  const result = await trainLoop(model, task.train, task.validation, { epochs: 3, batchSize: 16, learningRate: 0.005, patience: 3, maxTrainingMs: 60_000, seed: 5, numLabels: 2, progress: SILENT_PROGRESS });
+  assert.ok(result.bestValidation.accuracy > 0.6, `the transformer learns something: ${result.bestValidation.accuracy}`);
+  const classifier = await OnnxClassifier.create(model.exportOnnx({ labels: 'NEGATIVE,POSITIVE' }), { numLabels: 2, intraOpThreads: 1 });
+  try {
+    const report = await checkParity(model, classifier, task.test);
+    assert.ok(report.maxAbsDiff <= 1e-4, `max |Δlogit| ${report.maxAbsDiff}`);
+  } finally {
+    await classifier.dispose();
+    model.dispose();
   }
 });

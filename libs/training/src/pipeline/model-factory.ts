@@ -1,6 +1,7 @@
 /** Builds the architecture a run asked for ('auto': the transformer on a GPU backend, else the embedding bag). */
 import type { BackendChoice } from '../tfjs/backend';
 import { EmbeddingBagModel } from '../tfjs/embedding-bag';
+import { TransformerModel } from '../tfjs/transformer';
 import type { Architecture, TrainableModel } from '../tfjs/trainable-model';
 import type { TrainingParams } from './params';
 
@@ -9,14 +10,18 @@ export function resolveArchitecture(params: Pick<TrainingParams, 'architecture'>
   return backend.gpu ? 'transformer' : 'embedding-bag';
 }
 
-export async function createModel(architecture: Architecture, params: TrainingParams, vocabSize: number, numLabels: number): Promise<TrainableModel> {
+export function createModel(architecture: Architecture, params: TrainingParams, vocabSize: number, numLabels: number): TrainableModel {
+  if (architecture === 'transformer' && params.dim % params.heads !== 0) throw new RangeError(`dim ${params.dim} must be a multiple of heads ${params.heads}`);
   if (architecture === 'embedding-bag') {
     return new EmbeddingBagModel(
       { vocabSize, bigramBuckets: params.bigramBuckets, dim: params.dim, hiddenDim: params.hiddenDim, numLabels },
       { seed: params.seed, dropout: params.dropout },
     );
   }
-  throw new Error(`architecture '${architecture}' is not available yet`);
+  return new TransformerModel(
+    { vocabSize, maxPositions: params.maxLength, dim: params.dim, layers: params.layers, heads: params.heads, hiddenDim: params.hiddenDim || 4 * params.dim, numLabels },
+    { seed: params.seed, dropout: params.dropout },
+  );
 }
 
 /** The HF-style config.json of a trained version. */
@@ -31,6 +36,7 @@ export function modelConfig(model: TrainableModel, labels: readonly string[], ma
     max_length: maxLength,
     vocab_size: vocabSize,
     task: 'sentiment-analysis',
+    ...(transformer ? { dim: model.description.dim, n_layers: model.description.layers, n_heads: model.description.heads, hidden_dim: model.description.hiddenDim } : {}),
     trainer: model.description,
   };
 }

@@ -155,7 +155,7 @@ export async function runTrainingPipeline(run: TrainingRun, env: PipelineEnviron
     [train, validationSet, test] = [train, validationSet, test].map((examples) => truncateEncoded(examples, params.maxLength, sepId));
   }
 
-  const model = await createModel(architecture, params, tokenizer.vocabSize, dataset.labels.length);
+  const model = createModel(architecture, params, tokenizer.vocabSize, dataset.labels.length);
   try {
     const runKey = runKeyOf(validation.contentHash, params);
     const checkpointFile = path.join(env.checkpointDir, `${modelName}-${runKey}.bin`);

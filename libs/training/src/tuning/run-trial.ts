@@ -25,7 +25,7 @@ export async function runTrial(data: PreparedData, base: TrainingParams, trial: 
   const sepId = data.tokenizer.tokenToId('[SEP]') ?? 102;
   const fit = (examples: EncodedExamples) => (params.maxLength < base.maxLength ? truncateEncoded(examples, params.maxLength, sepId) : examples);
   const architecture = resolveArchitecture(params, await chooseBackend());
-  const model = await createModel(architecture, params, data.tokenizer.vocabSize, data.dataset.labels.length);
+  const model = createModel(architecture, params, data.tokenizer.vocabSize, data.dataset.labels.length);
   try {
     const result = await trainLoop(model, fit(data.train), fit(data.validationSet), {
       epochs: params.epochs,
