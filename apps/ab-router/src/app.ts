@@ -29,6 +29,7 @@ import { ExperimentController } from './experiment-controller';
 import { ExperimentRegistry } from './experiment-registry';
 import { MetricsCollector } from './metrics-collector';
 import { route } from './routing';
+import { alignTopicConfig } from './topic-config';
 
 export interface AbRouterDeps {
   kafka: Kafka;
@@ -151,6 +152,8 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
     counter,
     async start() {
       await ensureTopics(deps.kafka, platformTopics(), { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor });
+      const aligned = await alignTopicConfig(deps.kafka, TOPICS.experimentsEvents);
+      if (aligned.length > 0) log.info({ topic: TOPICS.experimentsEvents.name, keys: aligned }, 'topic config aligned with its spec');
       await producer.connect();
       await catalog.start();
       await registry.start();

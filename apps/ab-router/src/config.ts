@@ -20,7 +20,7 @@ export const AbRouterConfigSchema = Type.Object(
     assignmentFlushMs: Type.Integer({ minimum: 50, default: 1_000, description: 'ms between publications of this instance\'s assignment counts' }),
     assignmentSettleMs: Type.Integer({ minimum: 0, default: 15_000, description: 'ms an assignment waits before it counts, so requests in flight are not errors; above the request timeout (gateway: 10 s)' }),
     commandMaxAgeMs: Type.Integer({ minimum: 1_000, default: 60_000, description: 'ms; older experiment commands (e.g. replayed by a new group) are ignored' }),
-    maxJoinedRequests: Type.Integer({ minimum: 1_000, default: 200_000, description: 'request ids kept on each side of the feedback join' }),
+    maxJoinedRequests: Type.Integer({ minimum: 1_000, default: 100_000, description: 'request ids kept on each side of the feedback join' }),
     catchUpTimeoutMs: Type.Integer({ minimum: 0, default: 15_000, description: 'ms to wait at start for experiments.events to be replayed before routing' }),
     shutdownGraceMs: ShutdownGraceMs,
   },

@@ -14,7 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import { ConfigResourceTypes, type Consumer, type Kafka, type Producer } from 'kafkajs';
 import { createKafka, deleteTopics, ensureTopics } from '@mlops/messaging';
 import { ModelStore } from '@mlops/model-registry';
 import { AppMetrics } from '@mlops/observability';
@@ -32,6 +32,7 @@ import {
 } from '@mlops/schemas';
 import { buildAbRouterApp, type AbRouterApp } from './app';
 import { loadAbRouterConfig } from './config';
+import { alignTopicConfig } from './topic-config';
 
 const runId = randomUUID().slice(0, 8);
 const testBrokers = () => (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -226,12 +227,13 @@ test('the better challenger is promoted: production moves in the store and on mo
   const { current, challenger } = done.metrics;
   assert.equal(current.labelled + challenger.labelled, firstWave.length);
   assert.ok(Math.abs(challenger.correct / challenger.labelled - 0.9) < 0.05 && Math.abs(current.correct / current.labelled - 0.5) < 0.05);
-  // Assignments count once settled (1 s here); other routers on a shared broker may count the same requests too.
+  // Assignments count once settled (1 s here). Other routers on a shared broker may route (and
+  // count) the same requests under their own instance ids, so read this router's own counts.
   const assigned = await until('settled assignment counts', () => {
-    const counts = app.registry.assignedCounts(abSpec.experiment_id);
-    return (counts.current ?? 0) + (counts.challenger ?? 0) >= firstWave.length && counts;
+    const counts = app.registry.instanceCounts(abSpec.experiment_id, `test-${runId}-a`);
+    return (counts.current ?? 0) + (counts.challenger ?? 0) === firstWave.length && counts;
   });
-  assert.ok(assigned.challenger > 0 && assigned.current > 0);
+  assert.equal(assigned.challenger, firstWave.filter((r) => r.routing.variant === 'challenger').length);
   assert.match(promoted?.reason ?? '', /treatment is better \(sequential adjusted p = /);
 });
 
@@ -272,4 +274,22 @@ test('a canary whose accuracy breaks its guardrail is rolled back and its traffi
   assert.match(rolledBack.decisions.at(-1)?.reason ?? '', /guardrail broken: canary accuracy 0\.\d+ is 0\.\d+ below control \(limit 0\.1\)/);
   const [after] = await routeRequests(['canary-subject-1']);
   assert.deepEqual([after.routing.reason, after.modelVersion], ['alias', 'v2']);
+});
+
+test('a state topic created before it was declared compacted is switched to compaction, once', async () => {
+  const name = `test-state-${runId}`;
+  await ensureTopics(kafka, [{ name, key: 'id', partitions: 1, config: { 'retention.ms': '3600000' } }]);
+  try {
+    const spec = { name, key: 'id', partitions: 1, config: { 'cleanup.policy': 'compact' } };
+    assert.deepEqual(await alignTopicConfig(kafka, spec), ['cleanup.policy']);
+    assert.deepEqual(await alignTopicConfig(kafka, spec), []);
+    const admin = kafka.admin();
+    await admin.connect();
+    const described = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name, configNames: ['cleanup.policy', 'retention.ms'] }], includeSynonyms: false });
+    await admin.disconnect();
+    const configs = Object.fromEntries(described.resources[0].configEntries.map((e) => [e.configName, e.configValue]));
+    assert.deepEqual(configs, { 'cleanup.policy': 'compact', 'retention.ms': '3600000' }, 'other overrides are kept');
+  } finally {
+    await deleteTopics(kafka, [name]);
+  }
 });
