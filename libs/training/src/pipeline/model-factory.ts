@@ -3,6 +3,8 @@ import type { BackendChoice } from '../tfjs/backend';
 import { EmbeddingBagModel } from '../tfjs/embedding-bag';
 import { TransformerModel } from '../tfjs/transformer';
 import type { Architecture, TrainableModel } from '../tfjs/trainable-model';
+import type { ProgressReporter } from '../train/progress';
+import type { TrainLoopOptions } from '../train/train-loop';
 import type { TrainingParams } from './params';
 
 export function resolveArchitecture(params: Pick<TrainingParams, 'architecture'>, backend: BackendChoice): Architecture {
@@ -22,6 +24,20 @@ export function createModel(architecture: Architecture, params: TrainingParams, 
     { vocabSize, maxPositions: params.maxLength, dim: params.dim, layers: params.layers, heads: params.heads, hiddenDim: params.hiddenDim || 4 * params.dim, numLabels },
     { seed: params.seed, dropout: params.dropout },
   );
+}
+
+/** The training-loop settings a run's parameters give. */
+export function loopOptionsFor(params: TrainingParams, numLabels: number, progress: ProgressReporter): TrainLoopOptions {
+  return {
+    epochs: params.epochs,
+    batchSize: params.batchSize,
+    learningRate: params.learningRate,
+    patience: params.patience,
+    maxTrainingMs: params.maxTrainingMinutes * 60_000,
+    seed: params.seed,
+    numLabels,
+    progress,
+  };
 }
 
 /** The HF-style config.json of a trained version. */

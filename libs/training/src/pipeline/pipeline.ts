@@ -21,7 +21,7 @@ import { scoreLogits, type Evaluation } from '../train/evaluate';
 import type { ProgressReporter } from '../train/progress';
 import { removeCheckpoints, trainLoop, type TrainLoopResult } from '../train/train-loop';
 import { DEFAULT_GATES, applyGates, measureLatency, productionBaseline, type GateReport, type LatencyFigures, type ProductionBaseline } from './gates';
-import { createModel, modelConfig, resolveArchitecture } from './model-factory';
+import { createModel, loopOptionsFor, modelConfig, resolveArchitecture } from './model-factory';
 import { resolveTrainingParams, type TrainingParams } from './params';
 import { localTrialEvaluator, truncateEncoded } from '../tuning/run-trial';
 import { successiveHalving, type TrialEvaluator, type TuningReport } from '../tuning/successive-halving';
@@ -160,14 +160,7 @@ export async function runTrainingPipeline(run: TrainingRun, env: PipelineEnviron
     const runKey = runKeyOf(validation.contentHash, params);
     const checkpointFile = path.join(env.checkpointDir, `${modelName}-${runKey}.bin`);
     const { bestValidation, ...training } = await trainLoop(model, train, validationSet, {
-      epochs: params.epochs,
-      batchSize: params.batchSize,
-      learningRate: params.learningRate,
-      patience: params.patience,
-      maxTrainingMs: params.maxTrainingMinutes * 60_000,
-      seed: params.seed,
-      numLabels: dataset.labels.length,
-      progress: env.progress,
+      ...loopOptionsFor(params, dataset.labels.length, env.progress),
       checkpointFile,
       runKey,
       shouldStop: env.shouldStop,

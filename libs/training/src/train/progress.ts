@@ -15,13 +15,18 @@ export interface StepProgress {
   etaMs: number;
 }
 
-export interface EpochProgress {
+/** One finished epoch: its training and validation figures. */
+export interface EpochRecord {
   epoch: number;
   trainLoss: number;
   trainAccuracy: number;
   validationLoss: number;
   validationAccuracy: number;
   epochMs: number;
+}
+
+export interface EpochProgress extends EpochRecord {
+  /** The validation loss is the lowest so far. */
   improved: boolean;
 }
 

@@ -9,7 +9,7 @@ import type { TrainableModel, WeightArrays } from '../tfjs/trainable-model';
 import { epochBatches, makeBatch, type EncodedExamples } from './batching';
 import { readCheckpoint, writeCheckpoint } from './checkpoint-file';
 import { evaluateModel, type Evaluation } from './evaluate';
-import type { ProgressReporter } from './progress';
+import type { EpochRecord, ProgressReporter } from './progress';
 
 export interface TrainLoopOptions {
   epochs: number;
@@ -28,15 +28,6 @@ export interface TrainLoopOptions {
   runKey?: string;
   /** Polled between steps: a stop request (shutdown) ends the run after the current step. */
   shouldStop?: () => boolean;
-}
-
-export interface EpochRecord {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  validationLoss: number;
-  validationAccuracy: number;
-  epochMs: number;
 }
 
 export type StopReason = 'epochs' | 'early-stopping' | 'time-budget' | 'stop-requested';

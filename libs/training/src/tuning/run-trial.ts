@@ -3,7 +3,7 @@
  * score it on validation. Trials share the prepared (tokenized) data; a shorter maxLength cuts the
  * encoded sequences, keeping [SEP] last.
  */
-import { createModel, resolveArchitecture } from '../pipeline/model-factory';
+import { createModel, loopOptionsFor, resolveArchitecture } from '../pipeline/model-factory';
 import { resolveTrainingParams, type TrainingParams } from '../pipeline/params';
 import type { PreparedData } from '../pipeline/pipeline';
 import { chooseBackend } from '../tfjs/backend';
@@ -27,16 +27,7 @@ export async function runTrial(data: PreparedData, base: TrainingParams, trial: 
   const architecture = resolveArchitecture(params, await chooseBackend());
   const model = createModel(architecture, params, data.tokenizer.vocabSize, data.dataset.labels.length);
   try {
-    const result = await trainLoop(model, fit(data.train), fit(data.validationSet), {
-      epochs: params.epochs,
-      batchSize: params.batchSize,
-      learningRate: params.learningRate,
-      patience: params.patience,
-      maxTrainingMs: params.maxTrainingMinutes * 60_000,
-      seed: params.seed,
-      numLabels: data.dataset.labels.length,
-      progress: SILENT_PROGRESS,
-    });
+    const result = await trainLoop(model, fit(data.train), fit(data.validationSet), loopOptionsFor(params, data.dataset.labels.length, SILENT_PROGRESS));
     return { ...trial, validationLoss: result.bestValidation.loss, validationAccuracy: result.bestValidation.accuracy, durationMs: Date.now() - started };
   } finally {
     model.dispose();
