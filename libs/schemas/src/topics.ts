@@ -53,7 +53,7 @@ export function deadLetterTopicFor(topic: string): string {
 /** The topics created at startup: every topic above plus the dead-letter topics of consumed ones. */
 export function platformTopics(): TopicSpec[] {
   const topics: TopicSpec[] = Object.values(TOPICS);
-  const consumed = [TOPICS.inferenceRequests, TOPICS.inferenceRouted, TOPICS.predictionsLog, TOPICS.feedback, TOPICS.trainingRequests, TOPICS.experimentsCommands];
+  const consumed = [TOPICS.inferenceRequests, TOPICS.inferenceRouted, TOPICS.predictionsLog, TOPICS.feedback, TOPICS.trainingRequests, TOPICS.experimentsCommands, TOPICS.experimentsEvents];
   const deadLetters = consumed.map((t) => ({ name: deadLetterTopicFor(t.name), key: t.key, partitions: 1 }));
   // Replies that fail validation at their requester land in one shared dead-letter topic, since
   // per-requester reply topics come and go with their requesters.
