@@ -30,6 +30,7 @@ const TOOLS = {
   redis: 'tools/redis/main.ts',
   bench: 'tools/bench/main.ts',
   'seed-model': 'tools/models/seed-model.ts',
+  faults: 'tools/faults/main.ts',
 };
 
 function main() {
