@@ -52,7 +52,8 @@ test('GET /model/info describes the served version', async () => {
   assert.equal(info.name, 'distilbert-sentiment');
   assert.equal(info.version, 'v1');
   assert.equal(info.task, 'sentiment-analysis');
-  assert.deepEqual(info.aliases, ['production']);
+  // models.events is shared by every run on this broker; other runs may add aliases such as candidate.
+  assert.ok((info.aliases as string[]).includes('production'), JSON.stringify(info.aliases));
   const parameters = info.parameters as { total_parameters: number; model_size_mb: number };
   assert.ok(parameters.total_parameters > 1_000_000 && parameters.model_size_mb > 1);
 });
