@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ModelStore } from '@mlops/model-registry';
 import { OnnxClassifier } from '@mlops/onnx-runtime';
-import { WordPieceTokenizer, readVocabFile } from '@mlops/tokenizer';
-import type { Dataset } from '../data/dataset';
+import { WordPieceTokenizer, readVocabFile, trainWordPiece } from '@mlops/tokenizer';
+import type { Dataset, LabelledText } from '../data/dataset';
 import { loadDataset } from '../data/loaders';
 import { splitDataset, type DataSplits } from '../data/splits';
 import { cleanExamples, validateDataset, type ValidationReport } from '../data/validation';
@@ -85,9 +85,13 @@ export class RunStoppedError extends Error {
 const PARITY_SENTENCES = 256;
 const LATENCY_SENTENCES = 300;
 
-function vocabularyFor(params: TrainingParams, vocabFile: string): string[] {
+/** BERT's vocabulary, or a WordPiece vocabulary learned from the training split only (no evaluation text leaks into it). */
+function vocabularyFor(params: TrainingParams, vocabFile: string, train: readonly LabelledText[]): string[] {
   if (params.vocabulary === 'bert') return readVocabFile(vocabFile);
-  throw new Error("vocabulary 'learned' needs trainWordPiece from @mlops/tokenizer, which is not available yet; use vocabulary=bert");
+  return trainWordPiece(
+    train.map((example) => example.text),
+    { vocabSize: params.vocabSize },
+  );
 }
 
 function runKeyOf(dataHash: string, params: TrainingParams): string {
@@ -118,7 +122,7 @@ export function prepareData(params: TrainingParams, env: Pick<PipelineEnvironmen
   const splits: DataSplits = splitDataset(cleaned, { validationFraction: params.validationFraction, testFraction: params.testFraction, seed: params.seed });
   const validation = validateDataset(dataset, { splits });
   if (!validation.passed) return { validation };
-  const vocab = vocabularyFor(params, env.vocabFile);
+  const vocab = vocabularyFor(params, env.vocabFile, splits.train);
   const tokenizer = WordPieceTokenizer.fromVocab(vocab);
   const [train, validationSet, test] = [splits.train, splits.validation, splits.test].map((part) => encodeExamples(tokenizer, part, params.maxLength));
   return { validation, data: { dataset, validation, splits, vocab, tokenizer, train, validationSet, test } };
