@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ModelStore } from '@mlops/model-registry';
+import { randomEmbeddingBagWeights, writeEmbeddingBagOnnx } from '@mlops/onnx-writer';
+import { LoadedModel, OnnxClassifier, softmaxPredictions } from './index';
+
+const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'good', 'bad', 'film'];
+const dims = { vocabSize: vocab.length, dim: 4, bigramBuckets: 7, hiddenDim: 0, numLabels: 2 };
+const onnx = writeEmbeddingBagOnnx(dims, randomEmbeddingBagWeights(dims, 1));
+
+test('softmax predictions: the arg-max label with its probability', () => {
+  const [first, second] = softmaxPredictions(Float32Array.of(0, Math.log(3), 2, 0), 2, ['NEGATIVE', 'POSITIVE']);
+  assert.equal(first.label, 'POSITIVE');
+  assert.ok(Math.abs(first.confidence - 0.75) < 1e-6);
+  assert.equal(second.label, 'NEGATIVE');
+});
+
+test('a registered version loads from the store and answers a text the same alone or in a padded batch', async () => {
+  const store = new ModelStore(fs.mkdtempSync(path.join(os.tmpdir(), 'ort-')));
+  store.registerVersion('m', { model: onnx, vocab, config: { id2label: { 0: 'NEGATIVE', 1: 'POSITIVE' }, max_length: 16 } });
+  const model = await LoadedModel.load(store.readVersion('m', 'v1'), { intraOpThreads: 1 });
+  try {
+    const [alone] = await model.predict(['good film']);
+    const [, inBatch] = await model.predict(['bad bad bad film film', 'good film']);
+    assert.equal(inBatch.label, alone.label);
+    assert.ok(Math.abs(inBatch.confidence - alone.confidence) < 1e-6);
+    assert.equal(model.info.maxLength, 16);
+  } finally {
+    await model.dispose();
+  }
+});
+
+test('a session opens from bytes as well as from a file', async () => {
+  const classifier = await OnnxClassifier.create(onnx, { numLabels: 2, intraOpThreads: 1 });
+  const logits = await classifier.logits({ inputIds: BigInt64Array.of(2n, 5n, 3n), attentionMask: BigInt64Array.of(1n, 1n, 1n), batchSize: 1, sequenceLength: 3 });
+  assert.equal(logits.length, 2);
+  await classifier.dispose();
+});
