@@ -75,6 +75,8 @@ test('readiness and the metrics name the served version', async () => {
   const series = (name: string) => metrics.split('\n').filter((line) => line.startsWith(`${name}{`) && line.includes('model_version="v1"'));
   assert.ok(series('mlops_prediction_requests_total').some((line) => line.includes('status="success"') && Number(line.split(' ').at(-1)) > 0));
   assert.ok(series('mlops_prediction_latency_seconds_count').some((line) => Number(line.split(' ').at(-1)) > 0));
+  // The gateway's reply consumer reports its lag per partition after each batch.
+  assert.match(metrics, /mlops_kafka_consumer_lag\{[^}]*topic="inference\.replies\.[^"]+"[^}]*\} \d+/);
 });
 
 test('an outside Kafka producer gets its results on its own reply topic; a bad message gets an error reply', async () => {

@@ -1,5 +1,5 @@
 /** Composition root of the ab-router: config, dependencies, listen, shutdown. */
-import { createKafka } from '@mlops/messaging';
+import { createKafka, exportConsumerLag } from '@mlops/messaging';
 import { AppMetrics, closeServer, createLogger, listen, runService } from '@mlops/observability';
 import { buildAbRouterApp } from './app';
 import { loadAbRouterConfig } from './config';
@@ -10,7 +10,9 @@ runService('ab-router', async () => {
   const logger = createLogger({ app: 'ab-router', level: config.logLevel });
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId ?? `ab-router-${config.instanceId}`, logger });
   const seedExperiments = loadExperimentsFile(config.experimentsFile);
-  const app = buildAbRouterApp(config, { kafka, logger, metrics: new AppMetrics('ab-router'), seedExperiments });
+  const metrics = new AppMetrics('ab-router');
+  exportConsumerLag(metrics);
+  const app = buildAbRouterApp(config, { kafka, logger, metrics, seedExperiments });
   const server = await listen(app.opsApp, config.port);
   await app.start();
   logger.info({ port: config.port }, 'ab-router listening');

@@ -1,6 +1,6 @@
 /** Composition root of the gateway: config, dependencies, listen, shutdown. */
 import { Redis } from 'ioredis';
-import { createKafka } from '@mlops/messaging';
+import { createKafka, exportConsumerLag } from '@mlops/messaging';
 import { AppMetrics, closeServer, createLogger, listen, runService } from '@mlops/observability';
 import { buildGatewayApp } from './app';
 import { loadGatewayConfig } from './config';
@@ -18,7 +18,9 @@ runService('gateway', async () => {
     ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, commandTimeout: REDIS_COMMAND_TIMEOUT_MS, connectTimeout: 5_000 })
     : undefined;
   redis?.on('error', (error: Error) => logger.warn({ err: error }, 'redis connection error'));
-  const app = buildGatewayApp(config, { kafka, logger, metrics: new AppMetrics('gateway'), redis });
+  const metrics = new AppMetrics('gateway');
+  exportConsumerLag(metrics);
+  const app = buildGatewayApp(config, { kafka, logger, metrics, redis });
   const server = await listen(app.httpApp, config.port, config.host);
   // Receiving a whole request may take no longer than answering one; headers come first.
   server.requestTimeout = config.requestTimeoutMs;

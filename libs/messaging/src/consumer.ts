@@ -18,6 +18,7 @@ import type { TSchema, Static } from '@sinclair/typebox';
 import { MESSAGE_SCHEMA_VERSION, PlatformError, compileSchema, deadLetterTopicFor, describeSchemaError, type DeadLetter, type ErrorCode } from '@mlops/schemas';
 import type { Logger } from '@mlops/observability';
 import type { MessageProducer } from './producer';
+import { reportConsumerLag } from './consumer-lag';
 
 /** Bytes of an original message a dead letter keeps (base64 grows it by a third). */
 const DEAD_LETTER_MAX_VALUE_BYTES = 512 * 1024;
@@ -85,6 +86,9 @@ export class ValidatingConsumer<S extends TSchema> {
     });
     this.validate = compileSchema(options.schema);
     this.log = options.logger.child({ component: 'consumer', groupId: options.groupId });
+    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      reportConsumerLag({ group: options.groupId, topic: payload.topic, partition: payload.partition, lag: Math.max(0, Number(payload.offsetLag)) });
+    });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       this.crashed = !event.payload.restart;
       this.log.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');

@@ -2,5 +2,6 @@ export * from './kafka-client';
 export * from './admin';
 export * from './producer';
 export * from './consumer';
+export * from './consumer-lag';
 export * from './request-reply';
 export * from './model-catalog';
