@@ -10,20 +10,10 @@ import type { Consumer } from 'kafkajs';
 import type { DriftReportResponse, FeatureDriftEvent, PredictionLog, TrainingRequest } from '@mlops/schemas';
 import { buildReferenceProfile, readSst2Sample } from './monitoring/reference-profile';
 import { FeatureStoreHarness, SST2_DIR, eventually, predictionLog, profiler } from '../testdata/harness';
+import { seededRandom as random } from '../testdata/random';
 
 const WINDOW = 400;
 const BASELINE = 300;
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function logs(texts: string[], labels: string[], confidence: () => number): PredictionLog[] {
   return texts.map((text, i) => predictionLog({ requestId: randomUUID(), modelVersion: 'v1', texts: [text], predictions: [{ label: labels[i], confidence: confidence() }] }));

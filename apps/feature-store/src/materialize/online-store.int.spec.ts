@@ -13,6 +13,7 @@ import { StoreKeys } from '../store-keys';
 import type { EntityUpdate } from '../transformations';
 import { applyDelta, toDelta } from './aggregate-state';
 import { OnlineStore, valuesAt } from './online-store';
+import { seededRandom as random } from '../../testdata/random';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true, maxRetriesPerRequest: 2 });
 const keys = new StoreKeys(`test:${randomUUID()}:`);
@@ -27,17 +28,6 @@ after(async () => {
   if (found.length) await redis.del(...found);
   redis.disconnect();
 });
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('Redis and the offline fold hold the same aggregates after the same updates, in a shuffled order', async () => {
   const next = random(42);

@@ -6,20 +6,10 @@ import { featureStoreMetrics } from '../metrics';
 import { TextProfiler } from '../text-profile';
 import { DriftMonitor, type DriftOptions } from './drift-monitor';
 import { buildReferenceProfile } from './reference-profile';
+import { seededRandom as random } from '../../testdata/random';
 
 const WORDS = ['the', 'film', 'is', 'a', 'good', 'bad', 'story', 'of', 'love', 'and', 'war', 'with', 'great', 'acting', 'dull', 'plot'];
 const profiler = TextProfiler.fromVocab(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...WORDS]);
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Review-like texts of 4-15 known words; `shifted` ones are longer and half unknown words. */
 function texts(count: number, seed: number, shifted = false): string[] {
