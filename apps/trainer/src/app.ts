@@ -12,8 +12,9 @@ import { MessageProducer, ValidatingConsumer, ensureTopics } from '@mlops/messag
 import type { ModelStore } from '@mlops/model-registry';
 import { METRICS, buildOpsApp, type AppMetrics, type Logger } from '@mlops/observability';
 import { MESSAGE_SCHEMA_VERSION, TrainingRequest, deadLetterTopicFor, modelEventKey, platformTopics, type ModelEvent } from '@mlops/schemas';
-import { LogProgress, contentHash, loadDataset, resolveTrainingParams, runTrainingPipeline, type PipelineOutcome } from '@mlops/training';
+import { LogProgress, resolveTrainingParams, runTrainingPipeline, type PipelineOutcome } from '@mlops/training';
 import type { TrainerConfig } from './config';
+import { checkDataChange } from './data-watch';
 import { TrainingQueue } from './training-queue';
 import { TrialResultCollector, TrialWorker, kafkaTrialEvaluator } from './tuning-trials';
 
@@ -114,13 +115,10 @@ export function buildTrainerApp(config: TrainerConfig, deps: TrainerDeps): Train
     submit({ schemaVersion: MESSAGE_SCHEMA_VERSION, requestId: randomUUID(), modelName: config.modelName, reason, requestedBy: `trainer:${config.instanceId}`, requestedAt: Date.now() }, reason);
   }
 
-  /** A new content hash of the default data, against the one production was trained on. */
-  function checkDataChange(): void {
+  function watchData(): void {
     try {
-      const hash = contentHash(loadDataset(defaultDataset).examples);
-      const production = deps.store.aliases(config.modelName).production;
-      const trainedOn = production ? (deps.store.readDocument(config.modelName, production, 'lineage.json') as { dataHash?: string } | undefined)?.dataHash : undefined;
-      if (hash !== trainedOn) selfTrigger('data-change');
+      const check = checkDataChange(deps.store, config.modelName, defaultDataset);
+      if (check.changed) selfTrigger('data-change');
     } catch (error) {
       log.warn({ err: error }, 'data-change check failed');
     }
@@ -160,7 +158,7 @@ export function buildTrainerApp(config: TrainerConfig, deps: TrainerDeps): Train
       await trialWorker.start();
       await consumer.start();
       if (config.scheduleIntervalMinutes > 0) timers.push(setInterval(() => selfTrigger('schedule'), config.scheduleIntervalMinutes * 60_000));
-      if (config.dataWatchIntervalMinutes > 0) timers.push(setInterval(checkDataChange, config.dataWatchIntervalMinutes * 60_000));
+      if (config.dataWatchIntervalMinutes > 0) timers.push(setInterval(watchData, config.dataWatchIntervalMinutes * 60_000));
       log.info({ schedule: config.scheduleIntervalMinutes, dataWatch: config.dataWatchIntervalMinutes }, 'trainer ready');
     },
     async stop() {
