@@ -34,15 +34,16 @@ export abstract class TableModel<Features> implements TrainableModel {
 
   abstract exportOnnx(metadata: Record<string, string>): Uint8Array;
 
+  /** A variable holding `values`. Made inside tidy: the variable shares the initial tensor's data, and that tensor must not outlive it. */
   protected variable(name: string, values: Float32Array, shape: number[]): tf.Variable {
-    return tf.variable(tf.tensor(values, shape), true, `${name}-${this.instance}`);
+    return tf.tidy(() => tf.variable(tf.tensor(values, shape), true, `${name}-${this.instance}`));
   }
 
   trainStep(batch: TokenBatch, labels: Int32Array, learningRate: number): StepResult {
     this.stepCount++;
     const { features, rows: tableRows } = this.features(batch);
     const { unique, local } = this.table.localize(tableRows);
-    const rows = tf.variable(tf.tensor2d(this.table.gather(unique), [unique.length, this.table.dim]), true, `rows-${this.instance}-${this.stepCount}`);
+    const rows = tf.tidy(() => tf.variable(tf.tensor2d(this.table.gather(unique), [unique.length, this.table.dim]), true, `rows-${this.instance}-${this.stepCount}`));
     // tf's Adam reads its (protected) rate on every applyGradients; the loop decays it per step.
     (this.optimizer as unknown as { learningRate: number }).learningRate = learningRate;
     const { value, grads, correct } = tf.tidy(() => {
@@ -54,6 +55,7 @@ export abstract class TableModel<Features> implements TrainableModel {
         return tf.losses.softmaxCrossEntropy(tf.oneHot(target, this.numLabels), logits) as tf.Scalar;
       }, [rows, ...Object.values(this.dense)]);
       const hits = tf.sum(tf.cast(tf.equal(predicted[0], target), 'int32'));
+      predicted[0].dispose(); // kept out of variableGrads' scope, so tidy does not own it
       return { value: result.value, grads: result.grads, correct: hits };
     });
     const rowGradient = grads[rows.name];
@@ -84,6 +86,7 @@ export abstract class TableModel<Features> implements TrainableModel {
     // tf's Adam: [iterations, first moments..., second moments...], in the order of our variables.
     const adam = await this.optimizer.getWeights();
     const optimizerState = Object.fromEntries(adam.map((weight, i) => [`adam/${i}`, Float32Array.from(weight.tensor.dataSync())]));
+    adam[0]?.tensor.dispose(); // the iteration count is a fresh scalar; the moments are the live variables
     return {
       'table/values': table.values,
       'table/m': table.firstMoment,
@@ -105,8 +108,12 @@ export abstract class TableModel<Features> implements TrainableModel {
       tf.tidy(() => variable.assign(tf.tensor(values, variable.shape)));
     }
     if (!state['adam/0']) return;
+    // setWeights makes new moment variables from our tensors and drops the old ones without freeing them.
+    const previous = await this.optimizer.getWeights();
     const moments = [...variables, ...variables].map(([, variable], i) => ({ name: variable.name, tensor: tf.tensor(state[`adam/${i + 1}`], variable.shape) }));
-    await this.optimizer.setWeights([{ name: 'iter', tensor: tf.scalar(state['adam/0'][0], 'int32') }, ...moments]);
+    const iterations = tf.scalar(state['adam/0'][0], 'int32');
+    await this.optimizer.setWeights([{ name: 'iter', tensor: iterations }, ...moments]);
+    tf.dispose([iterations, ...moments.map((m) => m.tensor), ...previous.map((p) => p.tensor)]);
   }
 
   dispose(): void {

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { chooseBackend } from '../tfjs/backend';
+import { TransformerModel } from '../tfjs/transformer';
 import { EmbeddingBagModel } from '../tfjs/embedding-bag';
 import { tinyTask } from '../../testdata/tiny-task';
 import { evaluateModel } from './evaluate';
@@ -77,4 +79,15 @@ test('a checkpoint of another run (different run key) is ignored', async () => {
   const other = await trainLoop(newModel(), task.train, task.validation, options({ epochs: 1, checkpointFile, runKey: 'b' }));
   assert.equal(other.resumedFromEpoch, undefined);
   fs.rmSync(dir, { recursive: true });
+});
+
+test('training, checkpoints, restoring the best epoch and dispose leave no tensor behind (long runs and tuning do not exhaust the wasm heap)', async () => {
+  const before = tf.memory().numTensors;
+  for (const model of [newModel(), new TransformerModel({ vocabSize: task.vocab.length, maxPositions: 32, dim: 8, layers: 1, heads: 2, hiddenDim: 16, numLabels: 2 }, { seed: 1, dropout: 0.1 })]) {
+    await trainLoop(model, task.train, task.validation, options({ epochs: 2, patience: 1 }));
+    await model.restore(await model.checkpoint());
+    model.logits({ ids: Int32Array.of(2, 5, 3), mask: Uint8Array.of(1, 1, 1), batchSize: 1, sequenceLength: 3 });
+    model.dispose();
+  }
+  assert.equal(tf.memory().numTensors, before);
 });
