@@ -5,6 +5,7 @@
  * raises its own schedule and data-change triggers when configured.
  */
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Kafka } from 'kafkajs';
 import type { Express } from 'express';
@@ -53,9 +54,17 @@ export function buildTrainerApp(config: TrainerConfig, deps: TrainerDeps): Train
     await producer.send(config.topics.modelsEvents, { key: modelEventKey(event), value: event });
   };
 
+  // A run in progress is noted on disk, so a trainer killed mid-run picks it up again at start
+  // and the run resumes from its last epoch checkpoint (the Kafka offset is long committed).
+  const runsDir = path.join(resolve(config.checkpointDir), 'runs');
+  const runFile = (request: TrainingRequest) => path.join(runsDir, `${request.requestId}.json`);
+
   async function execute(request: TrainingRequest): Promise<void> {
     const runLog = log.child({ requestId: request.requestId, modelName: request.modelName });
     const started = Date.now();
+    fs.mkdirSync(runsDir, { recursive: true });
+    fs.writeFileSync(runFile(request), JSON.stringify(request));
+    let finished = true;
     runLog.info({ reason: request.reason, params: request.params }, 'training run started');
     try {
       const params = resolveTrainingParams({ ...config.trainingDefaults, ...request.params });
@@ -84,10 +93,28 @@ export function buildTrainerApp(config: TrainerConfig, deps: TrainerDeps): Train
       if (outcome.status === 'invalid-data') runLog.warn({ checks: outcome.validation.checks }, 'training data failed validation; nothing was trained');
       else runLog.info({ modelVersion: outcome.version, status: outcome.status, reasons: outcome.gates.reasons, testAccuracy: outcome.metrics.test.accuracy }, `training run ${outcome.status}`);
     } catch (error) {
-      runs.inc({ status: 'failed' });
-      runLog.error({ err: error }, 'training run failed');
+      if ((error as Error).name === 'RunStoppedError') {
+        finished = false;
+        runLog.warn({ err: error }, 'training run stopped by shutdown; it resumes when the trainer starts again');
+      } else {
+        runs.inc({ status: 'failed' });
+        runLog.error({ err: error }, 'training run failed');
+      }
     } finally {
       duration.observe((Date.now() - started) / 1000);
+      if (finished) fs.rmSync(runFile(request), { force: true });
+    }
+  }
+
+  /** Runs a previous process left unfinished (killed or stopped mid-run). */
+  function resumeUnfinished(): void {
+    if (!fs.existsSync(runsDir)) return;
+    for (const file of fs.readdirSync(runsDir).filter((f) => f.endsWith('.json'))) {
+      try {
+        submit(JSON.parse(fs.readFileSync(path.join(runsDir, file), 'utf8')) as TrainingRequest, 'unfinished run');
+      } catch (error) {
+        log.warn({ err: error, file }, 'cannot read an unfinished run; skipping it');
+      }
     }
   }
 
@@ -157,6 +184,7 @@ export function buildTrainerApp(config: TrainerConfig, deps: TrainerDeps): Train
       await trialResults.start();
       await trialWorker.start();
       await consumer.start();
+      resumeUnfinished();
       if (config.scheduleIntervalMinutes > 0) timers.push(setInterval(() => selfTrigger('schedule'), config.scheduleIntervalMinutes * 60_000));
       if (config.dataWatchIntervalMinutes > 0) timers.push(setInterval(watchData, config.dataWatchIntervalMinutes * 60_000));
       log.info({ schedule: config.scheduleIntervalMinutes, dataWatch: config.dataWatchIntervalMinutes }, 'trainer ready');

@@ -16,7 +16,7 @@ import { AppMetrics } from '@mlops/observability';
 import { MESSAGE_SCHEMA_VERSION, type ModelEvent, type TrainingRequest } from '@mlops/schemas';
 import { dataPaths, generateSynthetic, syntheticJsonl } from '@mlops/training';
 import { buildTrainerApp, type TrainerApp } from './app';
-import { TrainerConfigSchema } from './config';
+import { TrainerConfigSchema, type TrainerConfig } from './config';
 import { Value } from '@sinclair/typebox/value';
 
 const repoRoot = path.resolve(__dirname, '../../..');
@@ -41,12 +41,13 @@ const events: ModelEvent[] = [];
 let app: TrainerApp;
 let producer: MessageProducer;
 let eventsConsumer: ReturnType<typeof kafka.consumer>;
+let config: TrainerConfig;
 
 before(async () => {
   if (skip) return;
   fs.writeFileSync(dataset, syntheticJsonl(generateSynthetic({ count: 1500, seed: 2 })));
   await ensureTopics(kafka, [topics.trainingRequests, topics.modelsEvents].map((name) => ({ name, key: 'model name', partitions: 1 })));
-  const config = Value.Default(TrainerConfigSchema, {
+  config = Value.Default(TrainerConfigSchema, {
     kafka: { brokers: testBrokers() },
     groupId: `trainer-${randomUUID()}`,
     instanceId: 'replica-a',
@@ -56,7 +57,7 @@ before(async () => {
     checkpointDir: path.join(workDir, 'checkpoints'),
     // Small and fast: the synthetic task needs little.
     trainingDefaults: { dataset, epochs: 4, learningRate: 0.05, dim: 16, bigramBuckets: 1000, maxTrainingMinutes: 1 },
-  }) as never;
+  }) as TrainerConfig;
   app = buildTrainerApp(config, { kafka, logger, metrics: new AppMetrics('trainer'), store, codeCommit: 'test', workingDir: repoRoot });
   await app.start();
   producer = new MessageProducer(kafka);
@@ -141,4 +142,21 @@ test('a tuned request runs its trials through the trials topic and registers the
   assert.ok(tuning.results.every((r) => r.worker === 'replica-a'), 'every trial came back through the results topic from a replica');
   const lineage = store.readDocument(modelName, version, 'lineage.json') as { params: Record<string, number> };
   assert.equal(lineage.params.learningRate, tuning.best.overrides.learningRate, 'the final run used the best trial');
+});
+
+test('a run left unfinished by a killed trainer is picked up again when a trainer starts', { skip }, async () => {
+  const unfinished = { ...request('manual'), modelName: `${modelName}-resumed` };
+  const runsDir = path.join(config.checkpointDir, 'runs');
+  fs.mkdirSync(runsDir, { recursive: true });
+  fs.writeFileSync(path.join(runsDir, `${unfinished.requestId}.json`), JSON.stringify(unfinished));
+  const restarted = buildTrainerApp({ ...config, groupId: `trainer-${randomUUID()}`, instanceId: 'replica-b' }, { kafka, logger, metrics: new AppMetrics('trainer'), store, codeCommit: 'test', workingDir: repoRoot });
+  await restarted.start();
+  try {
+    await waitFor('the resumed run', () => events.find((e) => e.type === 'version-registered' && e.modelName === unfinished.modelName));
+    await restarted.queue.idle();
+    assert.equal(store.aliases(unfinished.modelName).production, 'v1');
+    assert.deepEqual(fs.readdirSync(runsDir), [], 'the finished run is no longer pending');
+  } finally {
+    await restarted.stop();
+  }
 });
