@@ -157,13 +157,23 @@ export class FeatureStoreHarness {
   }
 }
 
+const GROUP_ID_NOT_FOUND = 69;
+
 export async function removeIdentity(identity: StoreIdentity, kafka: Kafka, redis: Redis): Promise<void> {
   const topics = Object.values(identity.topics);
   await deleteTopics(kafka, [...topics, ...topics.map(deadLetterTopicFor)]);
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.deleteGroups(identity.groups);
+    // A group that never committed an offset (or lost its topics) may be gone already.
+    const existing = new Set((await admin.listGroups()).groups.map((g) => g.groupId));
+    const groups = identity.groups.filter((g) => existing.has(g));
+    if (groups.length) {
+      await admin.deleteGroups(groups).catch((error: { groups?: Array<{ errorCode: number }> }) => {
+        // 69 GROUP_ID_NOT_FOUND: deleting the group's topics already removed it.
+        if (!error.groups?.every((g) => g.errorCode === GROUP_ID_NOT_FOUND)) throw error;
+      });
+    }
   } finally {
     await admin.disconnect();
   }
