@@ -1,10 +1,9 @@
 /**
  * The feature store's Prometheus metrics. Names shared with rules and dashboards come from the
- * platform catalogue (read through its file until libs/observability's barrel re-exports it);
- * the rest are this app's own, in the catalogue's conventions (bounded labels, base units).
+ * platform catalogue; the rest are this app's own, in the catalogue's conventions (bounded
+ * labels, base units) and belong in the catalogue once rules or dashboards use them.
  */
-import type { AppMetrics } from '@mlops/observability';
-import { METRICS } from '@mlops/observability/src/metric-catalogue';
+import { METRICS, type AppMetrics } from '@mlops/observability';
 
 const READ_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25] as const;
 
