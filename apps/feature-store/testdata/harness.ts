@@ -160,6 +160,14 @@ export class FeatureStoreHarness {
 const GROUP_ID_NOT_FOUND = 69;
 
 export async function removeIdentity(identity: StoreIdentity, kafka: Kafka, redis: Redis): Promise<void> {
+  // Local state first, so a broker hiccup below cannot leave keys or files behind.
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${identity.keyPrefix}*`, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  fs.rmSync(identity.exportDir, { recursive: true, force: true });
   const topics = Object.values(identity.topics);
   await deleteTopics(kafka, [...topics, ...topics.map(deadLetterTopicFor)]);
   const admin = kafka.admin();
@@ -177,13 +185,6 @@ export async function removeIdentity(identity: StoreIdentity, kafka: Kafka, redi
   } finally {
     await admin.disconnect();
   }
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${identity.keyPrefix}*`, 'COUNT', 1000);
-    if (keys.length) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
-  fs.rmSync(identity.exportDir, { recursive: true, force: true });
 }
 
 /** Retries `check` until it stops throwing, or rethrows its last failure after `timeoutMs`. */
