@@ -2,6 +2,7 @@
 const BENCHES: Record<string, string> = {
   serving: './serving',
   tokenizer: '../tokenizer/run-bench',
+  'feature-store': './feature-store',
 };
 
 const [name, ...rest] = process.argv.slice(2);
