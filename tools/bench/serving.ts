@@ -109,7 +109,7 @@ function printTable(title: string, rows: Row[], limit: number): void {
   console.log(`\n${title}`);
   console.log(`${'measurement'.padEnd(40)} ${'seq/s'.padStart(8)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)} ${'/limit'.padStart(7)} ${'peer seq/s'.padStart(10)} ${'peer p99'.padStart(8)} ${'/peer'.padStart(6)}`);
   for (const r of rows) {
-    const vsPeer = r.peer ? `${(r.sequencesPerSecond / r.peer.sequencesPerSecond).toFixed(2)}x` : '';
+    const vsPeer = r.peer && r.peer.sequencesPerSecond > 0 ? `${(r.sequencesPerSecond / r.peer.sequencesPerSecond).toFixed(2)}x` : r.peer ? 'n/a' : '';
     console.log(
       `${r.what.padEnd(40)} ${fmt(r.sequencesPerSecond).padStart(8)} ${fmt(r.p50Ms).padStart(7)} ${fmt(r.p95Ms).padStart(7)} ${fmt(r.p99Ms).padStart(7)} ${`${((100 * r.sequencesPerSecond) / limit).toFixed(0)}%`.padStart(7)} ${fmt(r.peer?.sequencesPerSecond).padStart(10)} ${fmt(r.peer?.p99Ms).padStart(8)} ${vsPeer.padStart(6)}` +
         (r.errors ? `  (${r.errors} errors)` : ''),
