@@ -37,6 +37,15 @@ export function isOurProcess(pid: number, marker: string): boolean {
   }
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** The pid in `pidFile` if that process is still ours, else undefined (a stale file is removed). */
 export function runningPid(pidFile: string, marker: string): number | undefined {
   let pid: number;
@@ -46,7 +55,9 @@ export function runningPid(pidFile: string, marker: string): number | undefined 
     return undefined;
   }
   if (Number.isInteger(pid) && pid > 0 && isOurProcess(pid, marker)) return pid;
-  fs.rmSync(pidFile, { force: true });
+  // Remove the file only when its process is gone: right after daemonizing, redis rewrites its
+  // command line, and a check that lands in that instant must not delete a live server's pid file.
+  if (!(Number.isInteger(pid) && pid > 0 && isAlive(pid))) fs.rmSync(pidFile, { force: true });
   return undefined;
 }
 
