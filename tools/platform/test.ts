@@ -10,6 +10,9 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import pino from 'pino';
+import { createKafka, ensureTopics } from '@mlops/messaging';
+import { platformTopics } from '@mlops/schemas';
 import { startServices } from '../services';
 import { workspaceRoot } from './processes';
 
@@ -17,6 +20,11 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const unitOnly = args.includes('--unit');
   const services = unitOnly ? undefined : await startServices({ kafka: true, redis: true });
+  if (services) {
+    // The platform's topics exist before any spec runs, as they do once any app has started.
+    const kafka = createKafka({ brokers: services.kafkaBrokers.split(','), clientId: 'npm-test', logger: pino({ level: 'silent' }) });
+    await ensureTopics(kafka, platformTopics());
+  }
   const env = services ? { ...process.env, KAFKA_BROKERS: services.kafkaBrokers, REDIS_URL: services.redisUrl } : process.env;
   const child = spawn(process.execPath, [path.join(workspaceRoot, 'tools', 'run-tests.js'), ...args], { cwd: workspaceRoot, env, stdio: 'inherit' });
   const stop = () => child.kill('SIGTERM');

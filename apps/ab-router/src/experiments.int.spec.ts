@@ -20,6 +20,7 @@ import { ModelStore } from '@mlops/model-registry';
 import { AppMetrics } from '@mlops/observability';
 import {
   TOPICS,
+  platformTopics,
   modelEventKey,
   type Experiment,
   type ExperimentCommand,
@@ -141,7 +142,8 @@ async function scoreAndLabel(requests: RoutedRequest[], correctShare: Record<str
 
 before(async () => {
   kafka = createKafka({ brokers: testBrokers(), clientId: `test-ab-router-${runId}`, logger });
-  await ensureTopics(kafka, [{ name: replyTopic, key: 'request id', partitions: 1 }]);
+  // The spec publishes before any app has started, so it creates the platform's topics itself.
+  await ensureTopics(kafka, [...platformTopics(), { name: replyTopic, key: 'request id', partitions: 1 }]);
   producer = kafka.producer();
   await producer.connect();
   const [v1, v2] = [registerVersion(), registerVersion()];

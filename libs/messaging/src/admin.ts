@@ -1,5 +1,5 @@
 /** Idempotent topic creation from the table in `@mlops/schemas`, and cleanup of per-instance topics. */
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { TopicSpec } from '@mlops/schemas';
 
 export interface TopicDefaults {
@@ -14,13 +14,32 @@ function onlyAlreadyExists(error: unknown): boolean {
   return errors.length > 0 && errors.every((e) => e?.type === 'TOPIC_ALREADY_EXISTS');
 }
 
+/** Resolves once every partition of `names` has a leader; subscribing earlier fails on a fresh broker. */
+async function waitForLeaders(admin: Admin, names: string[], timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: names });
+      if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > until) throw error;
+    }
+    if (Date.now() > until) throw new Error(`topics still without a partition leader after ${timeoutMs} ms: ${names.join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 async function createMissing(kafka: Kafka, topics: readonly TopicSpec[], defaults: TopicDefaults): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.name));
-    if (missing.length === 0) return [];
+    if (missing.length === 0) {
+      // They exist, but another app may have created them a moment ago: wait for their leaders.
+      await waitForLeaders(admin, topics.map((t) => t.name));
+      return [];
+    }
     await admin.createTopics({
       waitForLeaders: true,
       topics: missing.map((t) => ({
@@ -33,6 +52,7 @@ async function createMissing(kafka: Kafka, topics: readonly TopicSpec[], default
       // Another app created the same topic between our list and create: that is the goal anyway.
       if (!onlyAlreadyExists(error)) throw error;
     });
+    await waitForLeaders(admin, topics.map((t) => t.name));
     return missing.map((t) => t.name);
   } finally {
     await admin.disconnect();
