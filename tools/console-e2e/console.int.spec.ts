@@ -126,6 +126,12 @@ test('starting an experiment asks for confirmation, then the experiment runs', a
   }
   const startButton = page.locator('#experiments button[data-action="start"]').first();
   await startButton.waitFor({ timeout: 15_000 });
+  if (!(await startButton.isEnabled())) {
+    // The console disables Start when the experiment cannot start (e.g. another one runs on its model).
+    await shot('03-start-disabled');
+    t.skip(`no listed experiment can start now: ${(await startButton.getAttribute('title')) ?? 'Start is disabled'}`);
+    return;
+  }
   const experimentId = await startButton.locator('xpath=ancestor::tr').getAttribute('data-experiment');
   await startButton.click();
   await page.waitForSelector('#confirm[open]');
