@@ -127,9 +127,14 @@ async function routeRequests(subjects: (string | undefined)[]): Promise<RoutedRe
 async function scoreAndLabel(requests: RoutedRequest[], correctShare: Record<string, number>) {
   const logs: { key: string; value: PredictionLog }[] = [];
   const feedback: { key: string; value: Feedback }[] = [];
-  requests.forEach((request, i) => {
+  // Count within each variant, so each variant's share of correct labels is exact whatever the
+  // hash-based split of subjects happens to be.
+  const seen = new Map<string, number>();
+  requests.forEach((request) => {
     const variant = request.routing.variant ?? '';
-    const correct = (i % 100) / 100 < correctShare[variant];
+    const k = seen.get(variant) ?? 0;
+    seen.set(variant, k + 1);
+    const correct = Math.floor((k + 1) * correctShare[variant]) > Math.floor(k * correctShare[variant]);
     logs.push({
       key: request.requestId,
       value: { schemaVersion: 1, requestId: request.requestId, modelName, modelVersion: request.modelVersion, texts: request.texts, predictions: [{ label: 'POSITIVE', confidence: 0.9 }], routing: request.routing, latencyMs: 12, timestamp: Date.now() },
