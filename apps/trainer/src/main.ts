@@ -1,5 +1,5 @@
 /** Composition root of the trainer: config, dependencies, listen, shutdown. */
-import { createKafka } from '@mlops/messaging';
+import { createKafka, exportConsumerLag } from '@mlops/messaging';
 import { ModelStore } from '@mlops/model-registry';
 import { AppMetrics, closeServer, createLogger, listen, runService } from '@mlops/observability';
 import { codeCommit } from '@mlops/training';
@@ -10,10 +10,12 @@ runService('trainer', async () => {
   const config = loadTrainerConfig(process.env);
   const logger = createLogger({ app: 'trainer', level: config.logLevel });
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId ?? `trainer-${config.instanceId}`, logger });
+  const metrics = new AppMetrics('trainer');
+  exportConsumerLag(metrics);
   const app = buildTrainerApp(config, {
     kafka,
     logger,
-    metrics: new AppMetrics('trainer'),
+    metrics,
     store: new ModelStore(config.modelStoreDir),
     codeCommit: codeCommit(process.cwd()),
     workingDir: process.cwd(),
