@@ -1,12 +1,14 @@
 /**
  * The admin API's own routers, each mounted under `/admin` behind the `admin` scope and the audit
- * trail (see app.ts): served models, training triggers, API keys.
+ * trail (see app.ts): served models and their aliases, training triggers, API keys.
  */
 import { randomUUID } from 'node:crypto';
 import express, { type Router } from 'express';
+import { Type } from '@sinclair/typebox';
 import type { ApiKeyStore } from '@mlops/auth';
 import type { MessageProducer, ModelCatalog } from '@mlops/messaging';
-import { MESSAGE_SCHEMA_VERSION, PlatformError, TOPICS, assertValid, type TrainingRequest } from '@mlops/schemas';
+import { ModelStoreError, type ModelStore } from '@mlops/model-registry';
+import { MESSAGE_SCHEMA_VERSION, PlatformError, TOPICS, assertValid, modelEventKey, type ModelEvent, type TrainingRequest } from '@mlops/schemas';
 import { CreateKeyRequest, TrainRequest } from './api-schemas';
 import { principalOf } from './auth';
 import type { GatewayConfig } from './config';
@@ -17,15 +19,31 @@ export interface AdminContext {
   catalog: ModelCatalog;
   producer: MessageProducer;
   apiKeys?: ApiKeyStore;
+  /** The model registry (MODEL_STORE_DIR), written to move aliases; absent: alias moves are 503. */
+  modelStore?: ModelStore;
   isAccepting: () => boolean;
 }
 
-/** `GET /admin/models`: every model the catalog knows, its aliases and served versions. */
+const MoveAliasRequest = Type.Object(
+  {
+    version: Type.String({ minLength: 1, maxLength: 128, description: 'The model version the alias points at afterwards' }),
+    reason: Type.Optional(Type.String({ maxLength: 1000, description: 'Why, for the audit trail and models.events' })),
+  },
+  { additionalProperties: false },
+);
+/** The model store's own rule for names; checked here so a bad name is a 400, not a file path in an error. */
+const STORE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$/;
+
+/**
+ * `GET /admin/models`: every model the catalog knows, its aliases and served versions; the
+ * gateway's own model (`default_model`) first.
+ * `PUT /admin/models/:model/aliases/:alias` `{version, reason?}`: promote or roll back.
+ */
 export function modelsAdminRouter(ctx: AdminContext): Router {
   const router = express.Router();
   router.get('/', (_req, res) => {
-    const names = new Set([ctx.config.modelName, ...ctx.catalog.modelNames()]);
-    const models = [...names].sort().map((name) => ({
+    const others = ctx.catalog.modelNames().filter((name) => name !== ctx.config.modelName);
+    const models = [ctx.config.modelName, ...others].map((name) => ({
       name,
       aliases: ctx.catalog.aliases(name),
       versions: ctx.catalog.servedVersions(name).map((v) => ({
@@ -39,9 +57,64 @@ export function modelsAdminRouter(ctx: AdminContext): Router {
         loaded_at: new Date(v.loadedAt).toISOString(),
       })),
     }));
-    res.json({ models });
+    res.json({ default_model: ctx.config.modelName, models });
+  });
+  router.put('/:model/aliases/:alias', async (req, res) => {
+    const body = assertValid(MoveAliasRequest, jsonObjectBody(req), 'request body');
+    const { model, alias } = req.params;
+    res.locals.auditDetails = { modelName: model, alias, modelVersion: body.version };
+    const moved = await moveAlias(ctx, { model, alias, version: body.version, reason: body.reason, actor: `${principalOf(res)?.kind}:${principalOf(res)?.id}` });
+    res.locals.auditDetails = { modelName: model, alias, modelVersion: body.version, previousVersion: moved.previous_version, moved: moved.moved };
+    res.json(moved);
   });
   return router;
+}
+
+/**
+ * Points an alias at a registered version in the model store and announces it on `models.events`,
+ * as the trainer and the ab-router do; inference reloads from the store on the event. If the
+ * announcement cannot be published the store is put back, so the two never disagree.
+ */
+async function moveAlias(ctx: AdminContext, move: { model: string; alias: string; version: string; reason?: string; actor: string }) {
+  const { model, alias, version } = move;
+  for (const [what, value] of [['model name', model], ['alias', alias], ['version', version]]) {
+    if (!STORE_NAME.test(value)) throw new PlatformError('VALIDATION_ERROR', `${what} '${value.slice(0, 40)}' must be 1-128 letters, digits, '.', '_' or '-'`);
+  }
+  const store = ctx.modelStore;
+  if (!store) throw new PlatformError('NOT_READY', 'moving an alias needs the model store: set MODEL_STORE_DIR on the gateway');
+  if (!ctx.isAccepting()) throw new PlatformError('NOT_READY', 'the gateway is not connected to Kafka yet, or is shutting down');
+  if (!store.listModels().includes(model)) throw new PlatformError('NOT_FOUND', `the model store has no model '${model}'`);
+  if (!store.listVersions(model).includes(version)) throw new PlatformError('NOT_FOUND', `model ${model} has no version '${version}'`);
+  const before = store.aliases(model)[alias];
+  const answer = { model_name: model, alias, version, previous_version: before ?? null, moved: before !== version };
+  if (before === version) return answer;
+  try {
+    store.setAlias(model, alias, version);
+  } catch (error) {
+    if (error instanceof ModelStoreError) throw new PlatformError('VALIDATION_ERROR', error.message, { cause: error });
+    throw error;
+  }
+  const event: ModelEvent = {
+    schemaVersion: MESSAGE_SCHEMA_VERSION,
+    type: 'alias-moved',
+    modelName: model,
+    alias,
+    modelVersion: version,
+    ...(before ? { previousVersion: before } : {}),
+    reason: move.reason ?? `moved by ${move.actor} through the admin API`,
+    at: Date.now(),
+  };
+  try {
+    await ctx.producer.send(TOPICS.modelsEvents.name, { key: modelEventKey(event), value: event });
+  } catch (error) {
+    // Without a previous target there is nothing to restore; inference finds the alias at its next refresh.
+    if (before) store.setAlias(model, alias, before);
+    const state = before ? `it was undone (${alias} -> ${before})` : 'the store holds it, unannounced';
+    throw new PlatformError('NOT_READY', `the alias move could not be announced on Kafka and ${state}: ${(error as Error).message}`, { cause: error });
+  }
+  // This gateway answers /model/info from its catalog: apply the move now rather than on the echo.
+  ctx.catalog.apply(event);
+  return answer;
 }
 
 /** `POST /admin/train`: a `TrainingRequest` on `training.requests` for the trainer. */

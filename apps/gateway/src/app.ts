@@ -18,6 +18,7 @@ import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { ApiKeyStore, type JwtOptions } from '@mlops/auth';
 import { ModelCatalog, MessageProducer, ensureTopics } from '@mlops/messaging';
+import { ModelStore } from '@mlops/model-registry';
 import { METRICS, healthHandler, metricsHandler, readyHandler, type AppMetrics, type Logger } from '@mlops/observability';
 import { PlatformError, platformTopics, type ModelInfoResponse } from '@mlops/schemas';
 import { keysAdminRouter, modelsAdminRouter, trainingAdminRouter, type AdminContext } from './admin-routes';
@@ -89,7 +90,8 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
   const openApi = buildGatewayOpenApi(config, PLATFORM_VERSION);
   let accepting = false;
   const isAccepting = () => accepting;
-  const predict = createPredictor(config, client, deps.metrics, isAccepting);
+  const opsConsole = createOpsConsole({ metrics: deps.metrics, requireAdmin: requireScope('admin') }); // /console, /admin/stats, /admin/drift
+  const predict = opsConsole.watchPredictions(createPredictor(config, client, deps.metrics, isAccepting));
   const modelServing = () => catalog.servedVersions(config.modelName).length > 0 || catalog.anyServing;
 
   const app = express();
@@ -121,6 +123,7 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
   app.get('/metrics', metricsHandler(deps.metrics));
 
   app.use(predictionRouter(config, predict, scopeUnlessOpen(config.auth.mode, 'predict')));
+  app.use(opsConsole.feedbackObserver);
   app.use(feedbackRouter({ config, producer, catalog, isAccepting, guard: scopeUnlessOpen(config.auth.mode, 'feedback') }));
   app.use('/v2', rememberMountPath, kserveV2Router({ config, catalog, predict, isAccepting, guard: scopeUnlessOpen(config.auth.mode, 'predict'), platformVersion: PLATFORM_VERSION }));
 
@@ -149,7 +152,8 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
 
   // The admin API: every router here sits behind the admin scope and the audit trail.
   // To add one, add an entry (e.g. '/experiments': experimentsRouter(...)).
-  const adminContext: AdminContext = { config, catalog, producer, apiKeys, isAccepting };
+  const modelStore = config.modelStoreDir ? new ModelStore(config.modelStoreDir) : undefined;
+  const adminContext: AdminContext = { config, catalog, producer, apiKeys, modelStore, isAccepting };
   const experiments = experimentsAdmin({ kafka: deps.kafka, producer, logger: log, instanceId: config.instanceId, isAccepting });
   const adminRouters: Record<string, Router> = {
     '/models': modelsAdminRouter(adminContext),
@@ -158,7 +162,7 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
     '/experiments': experiments.router,
   };
   app.use('/admin', requireScope('admin'));
-  app.use(createOpsConsole({ metrics: deps.metrics, requireAdmin: requireScope('admin') }).router); // /console, /admin/stats, /admin/drift
+  app.use(opsConsole.router);
   for (const [path, router] of Object.entries(adminRouters)) app.use(`/admin${path}`, rememberMountPath, router);
 
   app.get('/openapi.json', (_req, res) => res.json(openApi));
@@ -184,6 +188,7 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
       await client.drain(graceMs);
       await client.stop();
       await experiments.stop();
+      await opsConsole.stop();
       await catalog.stop();
       await producer.disconnect();
     },

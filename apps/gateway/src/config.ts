@@ -57,6 +57,8 @@ export const GatewayConfigSchema = Type.Object(
     redisUrl: Type.String({ default: '', pattern: '^(rediss?://.*)?$' }),
     instanceId: Type.String({ pattern: '^[a-zA-Z0-9._-]+$', default: `gw-${os.hostname().replace(/[^a-zA-Z0-9._-]/g, '-')}-${process.pid}` }),
     modelName: Type.String({ minLength: 1, default: DEFAULT_MODEL_NAME }),
+    /** The model registry folder, written only to move aliases (admin API); empty: alias moves are 503. */
+    modelStoreDir: Type.String({ default: '' }),
     auth: AuthConfig,
     rateLimit: RateLimitConfig,
     /** Origins allowed to call from a browser (CORS); empty: same origin only; `*`: any. */

@@ -108,3 +108,27 @@ test('drift is the feature store report, proxied; an unreachable feature store i
     await closeServer(proxied.server);
   }
 });
+
+test('/admin/stats charts accuracy from feedback on predictions the gateway answered', async () => {
+  const predict = opsConsole.watchPredictions(async () => ({ modelVersion: 'v7', predictions: [{ label: 'POSITIVE', confidence: 0.9 }], seconds: 0.01 }));
+  await predict('req-accuracy-1', ['great'], {});
+  await predict('req-accuracy-2', ['awful'], {});
+  // Stands in for the feedback route, which answers 202 for a label it accepted.
+  const app = express();
+  app.use(express.json());
+  app.use(opsConsole.feedbackObserver);
+  app.post('/feedback', (req, res) => res.status((req.body as { label: string }).label === 'BAD' ? 400 : 202).json({}));
+  const feedback = await listen(app, 0, '127.0.0.1');
+  const feedbackUrl = `http://127.0.0.1:${(feedback.address() as { port: number }).port}/feedback`;
+  try {
+    for (const [requestId, label] of [['req-accuracy-1', 'POSITIVE'], ['req-accuracy-2', 'NEGATIVE'], ['req-accuracy-2', 'BAD']]) {
+      await fetch(feedbackUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ request_id: requestId, label }) });
+    }
+  } finally {
+    await closeServer(feedback);
+  }
+  const body = (await (await fetch(`${baseUrl}/admin/stats`, { headers: admin })).json()) as { accuracy: { points: { modelVersion: string; accuracy: number }[]; totals: Record<string, unknown> } };
+  assert.deepEqual(body.accuracy.totals.v7, { labelled: 2, correct: 1 }, 'the refused (400) label is not counted');
+  const newest = body.accuracy.points.at(-1);
+  assert.deepEqual([newest?.modelVersion, newest?.accuracy], ['v7', 0.5]);
+});

@@ -1,8 +1,12 @@
 /**
  * The ops console: a page at /console (shell, stylesheet, script; no data) and the admin
  * endpoints only it needs: `GET /admin/stats` (per-second request figures from the gateway's own
- * metrics) and `GET /admin/drift` (the feature store's drift report, proxied so the browser needs
- * one origin and one credential). Everything with data sits behind `requireAdmin`.
+ * metrics, and live accuracy per model version from the feedback this gateway took) and
+ * `GET /admin/drift` (the feature store's drift report, proxied so the browser needs one origin
+ * and one credential). Everything with data sits behind `requireAdmin`.
+ *
+ * Accuracy needs to see both halves of the join: wrap the gateway's predictor with
+ * `watchPredictions`, and mount `feedbackObserver` before the feedback route.
  *
  * The page itself is public because a browser cannot send an API key or bearer token when it
  * navigates; it only offers a sign-in form, and every figure it shows comes from the admin API.
@@ -13,6 +17,8 @@ import type { AppMetrics } from '@mlops/observability';
 import { CONSOLE_HTML } from './assets/page';
 import { CONSOLE_SCRIPT } from './assets/script';
 import { CONSOLE_CSS } from './assets/styles';
+import type { Predictor } from '../prediction-routes';
+import { LiveAccuracy } from './live-accuracy';
 import { RequestStats } from './request-stats';
 
 export interface OpsConsoleOptions {
@@ -25,11 +31,18 @@ export interface OpsConsoleOptions {
   windowSeconds?: number;
   /** Time allowed to the feature store per drift request, ms. */
   upstreamTimeoutMs?: number;
+  /** Answered requests remembered to join feedback to; 10000 x a few labels is well under 10 MB. */
+  maxJoinedRequests?: number;
 }
 
 export interface OpsConsole {
   router: Router;
   stats: RequestStats;
+  accuracy: LiveAccuracy;
+  /** The predictor, remembering each answer for the accuracy join. */
+  watchPredictions(predict: Predictor): Predictor;
+  /** Scores each accepted `POST /feedback` (202) against the remembered answer; mount before the feedback route. */
+  feedbackObserver: RequestHandler;
   /** Stops the once-a-second sampling. */
   stop(): Promise<void>;
 }
@@ -40,8 +53,10 @@ const ASSETS: Record<string, { type: string; body: string }> = {
 };
 
 export function createOpsConsole(options: OpsConsoleOptions): OpsConsole {
-  const stats = new RequestStats(options.metrics, { windowSeconds: options.windowSeconds ?? 300, intervalMs: 1000 });
+  const windowSeconds = options.windowSeconds ?? 300;
+  const stats = new RequestStats(options.metrics, { windowSeconds, intervalMs: 1000 });
   stats.start();
+  const accuracy = new LiveAccuracy({ maxRequests: options.maxJoinedRequests ?? 10_000, windowMs: windowSeconds * 1000, resolutionMs: 1000 });
   const router = express.Router();
 
   router.get('/console', (_req, res) => {
@@ -54,10 +69,7 @@ export function createOpsConsole(options: OpsConsoleOptions): OpsConsole {
   });
 
   router.get('/admin/stats', options.requireAdmin, (_req, res) => {
-    res.set('Cache-Control', 'no-store').json({
-      ...stats.snapshot(),
-      accuracyUnavailable: 'the gateway does not see labelled feedback outcomes; the ab-router exports mlops_model_accuracy to Prometheus (Grafana: Model Metrics).',
-    });
+    res.set('Cache-Control', 'no-store').json({ ...stats.snapshot(), accuracy: accuracy.snapshot() });
   });
 
   router.get('/admin/drift', options.requireAdmin, async (_req, res) => {
@@ -73,5 +85,24 @@ export function createOpsConsole(options: OpsConsoleOptions): OpsConsole {
     res.set('Cache-Control', 'no-store').json(await response.json());
   });
 
-  return { router, stats, stop: () => stats.stop() };
+  const watchPredictions =
+    (predict: Predictor): Predictor =>
+    async (requestId, texts, predictOptions) => {
+      const result = await predict(requestId, texts, predictOptions);
+      accuracy.recordPrediction(requestId, result.modelVersion, result.predictions.map((p) => p.label));
+      return result;
+    };
+
+  const feedbackObserver: RequestHandler = (req, res, next) => {
+    if (req.method === 'POST' && req.path === '/feedback') {
+      // The route has validated the body by the time it answers 202.
+      res.once('finish', () => {
+        const body = req.body as { request_id: string; label: string; index?: number };
+        if (res.statusCode === 202) accuracy.recordLabel(body.request_id, body.index ?? 0, body.label);
+      });
+    }
+    next();
+  };
+
+  return { router, stats, accuracy, watchPredictions, feedbackObserver, stop: () => stats.stop() };
 }

@@ -22,6 +22,7 @@ export const CONSOLE_SCRIPT = String.raw`
     training: '/admin/training/runs'
   };
   var COLORS = { accent: '#4cc2ff', violet: '#a78bfa', bad: '#f85149', ok: '#3fb950', warn: '#d29922' };
+  var VERSION_COLORS = ['#3fb950', '#4cc2ff', '#a78bfa', '#d29922', '#f778ba'];
   var $ = function (id) { return document.getElementById(id); };
   var timers = [];
   var state = { production: null, modelName: null };
@@ -70,6 +71,10 @@ export const CONSOLE_SCRIPT = String.raw`
   function replace(container, node) { container.textContent = ''; container.appendChild(node); }
   function unavailable(what, reason) {
     return el('div', { 'class': 'unavailable', 'data-state': 'unavailable' }, [el('strong', { text: what + ' not available' }), reason]);
+  }
+  // A source that exists but has nothing to show yet: not the same as "not available".
+  function waiting(what, reason) {
+    return el('div', { 'class': 'unavailable', 'data-state': 'empty' }, [el('strong', { text: what }), reason]);
   }
   function chip(text, kind) { return el('span', { 'class': 'chip ' + (kind || text), text: text }); }
   function fmt(value, digits) { return typeof value === 'number' && isFinite(value) ? value.toFixed(digits === undefined ? 3 : digits) : '–'; }
@@ -189,12 +194,23 @@ export const CONSOLE_SCRIPT = String.raw`
       { name: 'p95', color: COLORS.violet, points: points.map(function (p) { return [p.at, p.latencyP95Ms]; }) },
       { name: 'mean', color: COLORS.accent, points: points.map(function (p) { return [p.at, p.latencyMeanMs]; }) }
     ], { windowMs: windowMs, label: 'latency', minMax: 10 });
-    var accuracyBody = $('chart-accuracy').querySelector('.chart-body');
-    if (Array.isArray(stats.accuracy) && stats.accuracy.length) {
-      lineChart(accuracyBody, [{ name: 'accuracy', color: COLORS.ok, points: stats.accuracy.map(function (p) { return [p.at, p.accuracy]; }) }], { windowMs: windowMs, label: 'accuracy', minMax: 1 });
-    } else {
-      replace(accuracyBody, unavailable('Accuracy over time', stats.accuracyUnavailable || 'the gateway has no labelled feedback outcomes yet.'));
-    }
+    renderAccuracy(stats.accuracy, windowMs);
+  }
+
+  // One line per model version: its share of labelled predictions that were right.
+  function renderAccuracy(accuracy, windowMs) {
+    var body = $('chart-accuracy').querySelector('.chart-body');
+    if (!accuracy || !Array.isArray(accuracy.points)) { replace(body, unavailable('Accuracy over time', 'this gateway does not report accuracy.')); return; }
+    body.title = 'Source: ' + accuracy.source;
+    if (!accuracy.points.length) { replace(body, waiting('No labelled feedback yet', 'accuracy appears once feedback (POST /feedback) names the true label of a prediction.')); return; }
+    var versions = [];
+    accuracy.points.forEach(function (p) { if (versions.indexOf(p.modelVersion) < 0) versions.push(p.modelVersion); });
+    lineChart(body, versions.map(function (version, i) {
+      var own = accuracy.points.filter(function (p) { return p.modelVersion === version; });
+      var last = own[own.length - 1];
+      return { name: version, color: VERSION_COLORS[i % VERSION_COLORS.length], latest: pct(last.accuracy) + ' of ' + last.labelled,
+        points: own.map(function (p) { return [p.at, p.accuracy]; }) };
+    }), { windowMs: windowMs, label: 'accuracy', minMax: 1 });
   }
 
   function modelRows(body) {
@@ -202,6 +218,7 @@ export const CONSOLE_SCRIPT = String.raw`
     listOf(body, 'models').forEach(function (model) {
       var name = pick(model, ['name', 'model_name', 'modelName']);
       var aliases = model.aliases || {};
+      var productionVersion = aliases.production;
       listOf(model, 'versions').forEach(function (v) {
         var version = pick(v, ['version', 'model_version', 'modelVersion']);
         var own = Array.isArray(v.aliases) ? v.aliases : Object.keys(aliases).filter(function (a) { return aliases[a] === version; });
@@ -210,7 +227,7 @@ export const CONSOLE_SCRIPT = String.raw`
           model: name, version: version, aliases: own, status: pick(v, ['status', 'state']) || (v.serving ? 'serving' : ''),
           accuracy: pick(v, ['accuracy', 'live_accuracy', 'test_accuracy']) !== undefined ? pick(v, ['accuracy', 'live_accuracy', 'test_accuracy']) : pick(metrics.test || metrics, ['accuracy']),
           created: pick(v, ['created_at', 'createdAt', 'loaded_at', 'loadedAt']),
-          production: aliases.production
+          production: productionVersion
         });
       });
     });
@@ -223,9 +240,10 @@ export const CONSOLE_SCRIPT = String.raw`
     var rows = modelRows(body);
     var container = $('models').querySelector('.body');
     if (!rows.length) { replace(container, unavailable('Models', 'the registry lists no model version yet.')); return; }
-    var production = rows.filter(function (r) { return r.aliases.indexOf('production') >= 0; })[0];
-    state.production = production ? production.version : null;
-    state.modelName = rows[0].model;
+    // The KPI is the gateway's own model; the table lists every model the platform announces.
+    state.modelName = body.default_model || rows[0].model;
+    var own = rows.filter(function (r) { return r.model === state.modelName; });
+    state.production = own.length ? own[0].production || null : null;
     $('model-name').textContent = state.modelName || '';
     $('kpi-production').textContent = state.production || 'none';
     var table = el('table', {}, [el('thead', {}, [el('tr', {}, ['Model', 'Version', 'Aliases', 'Status', 'Accuracy', 'Created', ''].map(function (h) { return el('th', { text: h }); }))])]);
@@ -234,15 +252,15 @@ export const CONSOLE_SCRIPT = String.raw`
       var isProduction = row.aliases.indexOf('production') >= 0;
       var action = null;
       if (!isProduction) {
-        var older = production && versionNumber(row.version) < versionNumber(production.version);
+        var older = row.production && versionNumber(row.version) < versionNumber(row.production);
         var label = older ? 'Roll back to ' + row.version : 'Promote ' + row.version;
         action = el('button', { 'class': older ? 'danger' : 'primary', 'data-action': older ? 'rollback' : 'promote', 'data-version': row.version, text: label, onclick: function () {
-          confirmAction(label + '?', 'The production alias of ' + row.model + ' moves from ' + (production ? production.version : 'nothing') + ' to ' + row.version + '. Live traffic follows within seconds.', function () {
+          confirmAction(label + '?', 'The production alias of ' + row.model + ' moves from ' + (row.production || 'nothing') + ' to ' + row.version + '. Live traffic follows within seconds.', function () {
             return api('PUT', API.alias(row.model, 'production'), { version: row.version }).then(function () { return 'production now points at ' + row.version; });
           });
         } });
       }
-      tbody.appendChild(el('tr', { 'data-version': row.version }, [
+      tbody.appendChild(el('tr', { 'data-model': row.model, 'data-version': row.version }, [
         el('td', { text: row.model }), el('td', { 'class': 'mono', text: row.version }),
         el('td', {}, row.aliases.length ? row.aliases.map(function (a) { return chip(a); }) : [el('span', { 'class': 'muted', text: '–' })]),
         el('td', {}, [row.status ? chip(row.status, row.status === 'rejected' ? 'bad' : 'ok') : el('span', { 'class': 'muted', text: '–' })]),
@@ -273,20 +291,15 @@ export const CONSOLE_SCRIPT = String.raw`
     if (!list.length) { replace(container, unavailable('Experiments', 'no experiment is defined yet.')); return; }
     var table = el('table', {}, [el('thead', {}, [el('tr', {}, ['Experiment', 'Status', 'Traffic split', 'Effect', '95% CI', 'p-value', 'Decision', ''].map(function (h) { return el('th', { text: h }); }))])]);
     var tbody = el('tbody');
+    var runningOn = {};
+    list.forEach(function (exp) { if (String(pick(exp, ['status', 'state'])) === 'running') runningOn[pick(exp, ['model_name', 'modelName'])] = pick(exp, ['id', 'experiment_id', 'experimentId']); });
     list.forEach(function (exp) {
       var id = pick(exp, ['id', 'experiment_id', 'experimentId']);
       var status = String(pick(exp, ['status', 'state']) || 'unknown');
       var analysis = exp.analysis || {};
       var ci = pick(analysis, ['ci', 'confidence_interval', 'confidenceInterval']);
       var running = status === 'running';
-      var action = running ? 'stop' : 'start';
-      var button = el('button', { 'class': running ? 'danger' : 'primary', 'data-action': action, text: running ? 'Stop' : 'Start', onclick: function () {
-        confirmAction((running ? 'Stop ' : 'Start ') + id + '?', running ? 'Traffic returns to the production alias; the analysis so far is kept.' : 'Live traffic is split between the variants as shown.', function () {
-          return api('POST', API.experimentAction(id, action)).then(function () { return 'experiment ' + id + (running ? ' stopped' : ' started'); });
-        });
-      } });
-      if (status === 'concluded' || status === 'completed') button.disabled = true;
-      tbody.appendChild(el('tr', { 'data-experiment': id }, [
+      tbody.appendChild(el('tr', { 'data-experiment': id, 'data-status': status }, [
         el('td', {}, [el('div', { text: pick(exp, ['name']) || id }), el('div', { 'class': 'muted mono', text: id })]),
         el('td', {}, [chip(status, running ? 'running' : status)]),
         el('td', {}, [splitBar(listOf(exp, 'variants'))]),
@@ -294,11 +307,29 @@ export const CONSOLE_SCRIPT = String.raw`
         el('td', { 'class': 'num', text: Array.isArray(ci) ? '[' + fmt(ci[0], 4) + ', ' + fmt(ci[1], 4) + ']' : '–' }),
         el('td', { 'class': 'num', text: fmt(pick(analysis, ['p_value', 'pValue']), 4) }),
         el('td', {}, [pick(analysis, ['decision']) ? chip(String(analysis.decision), /ship|winner|treatment/.test(String(analysis.decision)) ? 'ok' : 'warn') : el('span', { 'class': 'muted', text: 'collecting data' })]),
-        el('td', {}, [el('div', { 'class': 'actions' }, [button])])
+        el('td', {}, [el('div', { 'class': 'actions' }, [experimentButton(id, status, runningOn[pick(exp, ['model_name', 'modelName'])])])])
       ]));
     });
     table.appendChild(tbody);
     replace(container, table);
+  }
+
+  // The ab-router's rule: only a draft starts, and only while no other experiment splits its model's
+  // traffic; only a running one stops. Stopped, completed and rolled-back experiments are final.
+  function experimentButton(id, status, runningOnModel) {
+    if (status !== 'draft' && status !== 'running') return el('span', { 'class': 'muted', text: 'final' });
+    var running = status === 'running';
+    var action = running ? 'stop' : 'start';
+    var button = el('button', { 'class': running ? 'danger' : 'primary', 'data-action': action, text: running ? 'Stop' : 'Start', onclick: function () {
+      confirmAction((running ? 'Stop ' : 'Start ') + id + '?', running ? 'Traffic returns to the production alias; the analysis so far is kept.' : 'Live traffic is split between the variants as defined.', function () {
+        return api('POST', API.experimentAction(id, action)).then(function () { return 'experiment ' + id + (running ? ' stopped' : ' started'); });
+      });
+    } });
+    if (!running && runningOnModel && runningOnModel !== id) {
+      button.disabled = true;
+      button.title = 'experiment ' + runningOnModel + ' already splits this model\'s traffic; stop it first';
+    }
+    return button;
   }
 
   function renderDrift(report) {
