@@ -220,6 +220,46 @@ export const METRICS = {
     labelNames: ['model_version'],
     apps: ['feature-store'],
   },
+  featureDriftPValue: {
+    name: 'mlops_feature_drift_p_value',
+    type: 'gauge',
+    help: 'p-value of the drift test (KS or chi-squared) of a feature against its training reference',
+    labelNames: ['feature'],
+    apps: ['feature-store'],
+  },
+  featureDriftEvents: {
+    name: 'mlops_feature_drift_events_total',
+    type: 'counter',
+    help: 'Drift events published on features.events, by type; retraining requests counted as type retraining-requested',
+    labelNames: ['type'],
+    labelValues: { type: ['drift-detected', 'drift-resolved', 'retraining-requested'] },
+    apps: ['feature-store'],
+  },
+
+  // --- Feature store: materialization, online reads, data quality ---
+  featureEvents: {
+    name: 'mlops_feature_events_total',
+    type: 'counter',
+    help: 'Entity updates per feature view by outcome: applied, duplicate (a redelivery or replay), late, future, expired',
+    labelNames: ['feature_view', 'outcome'],
+    labelValues: { outcome: ['applied', 'duplicate', 'late', 'future', 'expired'] },
+    apps: ['feature-store'],
+  },
+  featureOnlineReadLatency: {
+    name: 'mlops_feature_online_read_seconds',
+    type: 'histogram',
+    help: 'Time to read one online request from Redis and compute its values',
+    labelNames: ['feature_view'],
+    buckets: QUEUE_DELAY_SECONDS,
+    apps: ['feature-store'],
+  },
+  dataQualityIssues: {
+    name: 'mlops_data_quality_issues_total',
+    type: 'counter',
+    help: 'Data-quality findings on the live stream, by check (empty_text, schema_violation, volume_spike, ...)',
+    labelNames: ['check'],
+    apps: ['feature-store'],
+  },
 
   // --- Training (trainer) ---
   trainingRuns: {
