@@ -1,9 +1,11 @@
 /**
  * The feature-store app: registers its feature views, materializes `predictions.log` and
  * `feedback` into the Redis online store, serves online reads and offline exports over HTTP, and
- * watches the stream's quality and drift. `buildFeatureStoreApp` never listens and never reads
- * the environment; main.ts does both.
+ * watches the stream's quality and drift against the production model's training data (rebuilt
+ * when `models.events` says production moved). `buildFeatureStoreApp` never listens and never
+ * reads the environment; main.ts does both.
  */
+import { randomUUID } from 'node:crypto';
 import type { Express } from 'express';
 import express from 'express';
 import type Redis from 'ioredis';
@@ -13,6 +15,7 @@ import { buildOpsApp, type AppMetrics, type Logger } from '@mlops/observability'
 import {
   Feedback,
   FeatureDriftEvent,
+  ModelEvent,
   PredictionLog,
   TrainingRequest,
   assertValid,
@@ -34,6 +37,7 @@ import { featureStoreMetrics } from './metrics';
 import { DataQualityMonitor } from './monitoring/data-quality';
 import { DriftMonitor } from './monitoring/drift-monitor';
 import type { ReferenceProfile } from './monitoring/reference-profile';
+import type { DriftReference } from './monitoring/reference-source';
 import { LabelLog } from './offline/label-log';
 import { exportSnapshot } from './offline/point-in-time-export';
 import { StoreKeys } from './store-keys';
@@ -49,7 +53,12 @@ export interface FeatureStoreDeps {
   /** Raw definitions (built-in and YAML); each is checked here, before anything starts. */
   definitions: readonly unknown[];
   /** The drift reference, or why there is none (drift is then reported as off). */
-  reference: { profile: ReferenceProfile } | { reason: string };
+  reference: DriftReference;
+  /**
+   * Builds the reference for a model version that became production; without it the reference
+   * never changes (a profile file, or a spec's fixed reference). Reads files: call it rarely.
+   */
+  rebuildReference?: (modelVersion: string) => DriftReference;
   clock?: () => number;
 }
 
@@ -68,7 +77,8 @@ function topicsToEnsure(topics: FeatureStoreConfig['topics']): TopicSpec[] {
   const platform = platformTopics();
   const known = new Set(platform.map((t) => t.name));
   const extra = Object.values(topics).filter((name) => !known.has(name)).map((name) => ({ name, key: 'as the platform topic it replaces', partitions: 1 }));
-  const consumed = [topics.predictionsLog, topics.feedback].filter((name) => !known.has(name));
+  // models.events has no platform dead-letter topic (its other readers skip what they cannot read), so this reader adds its own.
+  const consumed = [...[topics.predictionsLog, topics.feedback].filter((name) => !known.has(name)), topics.modelsEvents];
   return [...platform, ...extra, ...consumed.map((name) => ({ name: deadLetterTopicFor(name), key: 'source key', partitions: 1 }))];
 }
 
@@ -89,24 +99,36 @@ export function buildFeatureStoreApp(config: FeatureStoreConfig, deps: FeatureSt
   });
   const producer = new MessageProducer(deps.kafka);
   const quality = new DataQualityMonitor({ clock, limits, volume: config.quality, issues: metrics.qualityIssues });
-  const drift =
-    config.drift.enabled && 'profile' in deps.reference
-      ? new DriftMonitor({
-          profile: deps.reference.profile,
-          options: { ...config.drift, thresholds: { psi: config.drift.psiThreshold, pValue: config.drift.pValueThreshold, bins: config.drift.psiBins } },
-          clock,
-          metrics,
-          logger: log.child({ component: 'drift' }),
-          publishDriftEvent: (event) => producer.send(config.topics.featuresEvents, { key: event.feature, value: assertValid(FeatureDriftEvent, event, 'drift event') }),
-          requestTraining: (request) => producer.send(config.topics.trainingRequests, { key: request.modelName, value: assertValid(TrainingRequest, request, 'training request') }),
-        })
-      : undefined;
-  const driftOffReason = !config.drift.enabled ? 'disabled by configuration (drift.enabled)' : 'reason' in deps.reference ? deps.reference.reason : undefined;
+  const driftMonitor = (profile: ReferenceProfile) =>
+    new DriftMonitor({
+      profile,
+      options: { ...config.drift, thresholds: { psi: config.drift.psiThreshold, pValue: config.drift.pValueThreshold, bins: config.drift.psiBins } },
+      clock,
+      metrics,
+      logger: log.child({ component: 'drift' }),
+      publishDriftEvent: (event) => producer.send(config.topics.featuresEvents, { key: event.feature, value: assertValid(FeatureDriftEvent, event, 'drift event') }),
+      requestTraining: (request) => producer.send(config.topics.trainingRequests, { key: request.modelName, value: assertValid(TrainingRequest, request, 'training request') }),
+    });
+  let drift = config.drift.enabled && 'profile' in deps.reference ? driftMonitor(deps.reference.profile) : undefined;
+  let driftOffReason = !config.drift.enabled ? 'disabled by configuration (drift.enabled)' : 'reason' in deps.reference ? deps.reference.reason : undefined;
+  /** Production moved: measure against its training data from now on (a failed rebuild keeps the reference there is). */
+  const onProductionMoved = (modelVersion: string) => {
+    if (!deps.rebuildReference || drift?.reference.model?.version === modelVersion) return;
+    const next = deps.rebuildReference(modelVersion);
+    if ('reason' in next) {
+      log.warn({ modelVersion, reason: next.reason }, drift ? 'drift reference kept: production moved, its reference cannot be built' : next.reason);
+      if (!drift) driftOffReason = next.reason;
+      return;
+    }
+    if (drift) drift.setReference(next.profile);
+    else drift = driftMonitor(next.profile);
+    log.info({ modelVersion, reference: next.profile.id, source: next.profile.source, fallbackReason: next.profile.fallbackReason }, 'drift reference rebuilt: production moved');
+  };
 
   let materializer: Materializer | undefined;
   let started = false;
   let ticker: NodeJS.Timeout | undefined;
-  const handlers = streamHandlers({ profiler: deps.profiler, materializer: () => materializer, quality, drift, clock, limits });
+  const handlers = streamHandlers({ profiler: deps.profiler, materializer: () => materializer, quality, drift: () => drift, clock, limits });
   const onDeadLetter = (topic: string) => {
     metrics.dlq.inc({ topic });
     if (topic === config.topics.predictionsLog) quality.count('schema_violation');
@@ -114,10 +136,31 @@ export function buildFeatureStoreApp(config: FeatureStoreConfig, deps: FeatureSt
   const common = { kafka: deps.kafka, producer, logger: log, fromBeginning: config.fromBeginning, onDeadLetter };
   const predictionsConsumer = new ValidatingConsumer({ ...common, groupId: config.groupId, topics: [config.topics.predictionsLog], schema: PredictionLog, handleBatch: handlers.predictions });
   const feedbackConsumer = new ValidatingConsumer({ ...common, groupId: `${config.groupId}-feedback`, topics: [config.topics.feedback], schema: Feedback, handleBatch: handlers.feedback });
+  // Every replica keeps its own reference, so each reads models.events in a group of its own,
+  // replaying the compacted topic: the last production move is the one that counts.
+  const modelEventsConsumer =
+    config.drift.enabled && deps.rebuildReference
+      ? new ValidatingConsumer({
+          ...common,
+          groupId: `${config.groupId}-models-${config.instanceId}-${randomUUID().slice(0, 8)}`,
+          fromBeginning: true,
+          topics: [config.topics.modelsEvents],
+          schema: ModelEvent,
+          handleBatch: async (messages) => {
+            const moves = messages.map((m) => m.value).filter((e) => e.type === 'alias-moved' && e.alias === 'production' && e.modelName === config.drift.modelName);
+            const last = moves.at(-1);
+            if (last?.type === 'alias-moved') onProductionMoved(last.modelVersion);
+          },
+        })
+      : undefined;
 
   const httpApp = buildOpsApp({
     metrics: deps.metrics,
-    ready: () => ({ kafka: producer.isConnected && predictionsConsumer.isHealthy && feedbackConsumer.isHealthy, redis: deps.redis.status === 'ready', feature_views: started }),
+    ready: () => ({
+      kafka: producer.isConnected && predictionsConsumer.isHealthy && feedbackConsumer.isHealthy && (modelEventsConsumer?.isHealthy ?? true),
+      redis: deps.redis.status === 'ready',
+      feature_views: started,
+    }),
   });
   httpApp.use(express.json({ limit: '20mb' }));
   httpApp.use(
@@ -149,6 +192,7 @@ export function buildFeatureStoreApp(config: FeatureStoreConfig, deps: FeatureSt
       await producer.connect();
       await predictionsConsumer.start();
       await feedbackConsumer.start();
+      await modelEventsConsumer?.start();
       ticker = setInterval(() => {
         quality.tick();
         drift?.tick().catch((error: unknown) => log.warn({ err: error }, 'drift evaluation failed'));
@@ -162,6 +206,7 @@ export function buildFeatureStoreApp(config: FeatureStoreConfig, deps: FeatureSt
       // Intake first, then what it feeds: the batches in hand finish before the producer closes.
       await predictionsConsumer.stop();
       await feedbackConsumer.stop();
+      await modelEventsConsumer?.stop();
       if (ticker) clearInterval(ticker);
       await producer.disconnect();
     },

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
-import { KafkaConfig, LogLevel, ShutdownGraceMs, loadConfig } from '@mlops/config';
+import { KafkaConfig, LogLevel, ModelStoreDir, ShutdownGraceMs, loadConfig } from '@mlops/config';
 import { DEFAULT_MODEL_NAME, TOPICS } from '@mlops/schemas';
 
 const HOUR_MS = 3_600_000;
@@ -24,6 +24,7 @@ export const FeatureStoreConfigSchema = Type.Object(
         feedback: Topic(TOPICS.feedback.name, 'read: true labels'),
         featuresEvents: Topic(TOPICS.featuresEvents.name, 'written: drift detected / resolved'),
         trainingRequests: Topic(TOPICS.trainingRequests.name, 'written: retraining requests on drift'),
+        modelsEvents: Topic(TOPICS.modelsEvents.name, 'read: production moved, so the drift reference is rebuilt'),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -37,7 +38,9 @@ export const FeatureStoreConfigSchema = Type.Object(
     ),
     /** YAML file of extra feature views (`feature_views: [...]`); the built-in views are always there. */
     featureViewsFile: Type.Optional(Type.String({ minLength: 1 })),
-    sst2Dir: Type.String({ minLength: 1, default: '../shared/datasets/sst2', description: 'SST-2 (train.tsv), the training data of the reference profile' }),
+    /** Read only: the lineage of the production version names the data the drift reference is built from. */
+    modelStoreDir: ModelStoreDir,
+    sst2Dir: Type.String({ minLength: 1, default: '../shared/datasets/sst2', description: "SST-2 (train.tsv): the trainer's default data, and the reference when production's is not readable" }),
     vocabFile: Type.String({ minLength: 1, default: '../shared/models/bert-base-uncased/vocab.txt', description: 'WordPiece vocabulary for token counts and OOV rate' }),
     exportDir: Type.String({ minLength: 1, default: 'feature-exports', description: 'where offline snapshots are written for the trainer' }),
     materialization: Type.Object(
@@ -59,7 +62,11 @@ export const FeatureStoreConfigSchema = Type.Object(
     drift: Type.Object(
       {
         enabled: Type.Boolean({ default: true }),
-        /** Optional JSON reference profile; without it the profile is built from SST-2 at boot. */
+        /**
+         * Optional JSON reference profile. Without it the profile is built from the training data
+         * of `modelName`'s production version (its lineage), else from SST-2, and rebuilt when
+         * production moves.
+         */
         profileFile: Type.Optional(Type.String({ minLength: 1 })),
         referenceSampleSize: Type.Integer({ minimum: 100, default: 5000, description: 'texts' }),
         /** A live window is tested when it holds this many texts ... */
@@ -76,7 +83,7 @@ export const FeatureStoreConfigSchema = Type.Object(
         /** Publish a `training.requests` message (reason drift) when drift is detected. */
         retrainOnDrift: Type.Boolean({ default: false }),
         retrainCooldownMs: Type.Integer({ minimum: 0, default: 6 * HOUR_MS, description: 'ms; at most one retraining request per 6 h' }),
-        modelName: Type.String({ minLength: 1, default: DEFAULT_MODEL_NAME, description: 'model retrained on drift' }),
+        modelName: Type.String({ minLength: 1, default: DEFAULT_MODEL_NAME, description: 'model whose production training data is the reference, and which is retrained on drift' }),
       },
       { additionalProperties: false, default: {} },
     ),
@@ -98,6 +105,7 @@ export const FeatureStoreConfigSchema = Type.Object(
 export type FeatureStoreConfig = Static<typeof FeatureStoreConfigSchema>;
 
 export function loadFeatureStoreConfig(env: NodeJS.ProcessEnv): FeatureStoreConfig {
-  // Key paths give the env names: sst2Dir <- SST2_DIR, vocabFile <- VOCAB_FILE, redis.url <- REDIS_URL.
+  // Key paths give the env names: sst2Dir <- SST2_DIR, vocabFile <- VOCAB_FILE, redis.url <- REDIS_URL,
+  // modelStoreDir <- MODEL_STORE_DIR.
   return loadConfig(FeatureStoreConfigSchema, { env });
 }

@@ -3,25 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Redis from 'ioredis';
 import { ConfigError } from '@mlops/config';
-import { createKafka } from '@mlops/messaging';
+import { createKafka, exportConsumerLag } from '@mlops/messaging';
+import { ModelStore } from '@mlops/model-registry';
 import { AppMetrics, closeServer, createLogger, listen, runService } from '@mlops/observability';
-import { buildFeatureStoreApp, type FeatureStoreDeps } from './app';
+import { buildFeatureStoreApp } from './app';
 import { loadDefinitions } from './definitions/builtin-views';
-import { loadFeatureStoreConfig, type FeatureStoreConfig } from './config';
-import { buildReferenceProfile, readReferenceProfile, readSst2Sample } from './monitoring/reference-profile';
+import { loadFeatureStoreConfig } from './config';
+import { driftReference } from './monitoring/reference-source';
 import { TextProfiler } from './text-profile';
-
-/** The drift reference: the configured profile file, else built from SST-2; without data, drift is off and says why. */
-function reference(config: FeatureStoreConfig, profiler: TextProfiler): FeatureStoreDeps['reference'] {
-  if (config.drift.profileFile) return { profile: readReferenceProfile(config.drift.profileFile) };
-  try {
-    const data = readSst2Sample(config.sst2Dir, config.drift.referenceSampleSize);
-    return { profile: buildReferenceProfile(data, profiler, { topK: config.drift.vocabularyTopK, now: Date.now() }) };
-  } catch (error) {
-    if (error instanceof ConfigError) return { reason: `no reference profile: ${error.message}` };
-    throw error;
-  }
-}
 
 runService('feature-store', async () => {
   const config = loadFeatureStoreConfig(process.env);
@@ -31,13 +20,37 @@ runService('feature-store', async () => {
   const profiler = TextProfiler.fromVocabFile(vocabFile);
   const topics = { PredictionLog: config.topics.predictionsLog, Feedback: config.topics.feedback };
   const definitions = loadDefinitions(config.featureViewsFile, topics);
-  const drift = reference(config, profiler);
-  if ('reason' in drift) logger.warn(drift.reason);
+  const referenceOptions = {
+    profileFile: config.drift.profileFile,
+    store: new ModelStore(path.resolve(config.modelStoreDir)),
+    modelName: config.drift.modelName,
+    sst2Dir: config.sst2Dir,
+    sampleSize: config.drift.referenceSampleSize,
+    topK: config.drift.vocabularyTopK,
+    profiler,
+    clock: Date.now,
+  };
+  const reference = driftReference(referenceOptions);
+  if ('reason' in reference) logger.warn(reference.reason);
+  else if (reference.profile.fallbackReason) logger.warn({ source: reference.profile.source }, `drift reference is an SST-2 sample: ${reference.profile.fallbackReason}`);
+  else logger.info({ source: reference.profile.source, modelVersion: reference.profile.model?.version }, 'drift reference built');
 
   const redis = new Redis(config.redis.url, { enableAutoPipelining: true, maxRetriesPerRequest: 3, lazyConnect: true });
   await redis.connect();
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId ?? `feature-store-${config.instanceId}`, logger });
-  const app = buildFeatureStoreApp(config, { kafka, redis, logger, metrics: new AppMetrics('feature-store'), profiler, definitions, reference: drift });
+  const metrics = new AppMetrics('feature-store');
+  exportConsumerLag(metrics);
+  const app = buildFeatureStoreApp(config, {
+    kafka,
+    redis,
+    logger,
+    metrics,
+    profiler,
+    definitions,
+    reference,
+    // A profile file is an operator's fixed choice: production moving does not replace it.
+    ...(config.drift.profileFile ? {} : { rebuildReference: (modelVersion: string) => driftReference(referenceOptions, modelVersion) }),
+  });
   const server = await listen(app.httpApp, config.port);
   await app.start();
   logger.info({ port: config.port }, 'feature store listening');

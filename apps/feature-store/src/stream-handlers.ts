@@ -31,7 +31,8 @@ export interface StreamHandlerDeps {
   profiler: TextProfiler;
   materializer: () => Materializer | undefined;
   quality: DataQualityMonitor;
-  drift?: DriftMonitor;
+  /** The drift monitor, once there is a reference to measure against. */
+  drift: () => DriftMonitor | undefined;
   clock: () => number;
   limits: TimingLimits;
 }
@@ -51,7 +52,8 @@ export function streamHandlers(deps: StreamHandlerDeps) {
       for (const { log, profiles } of scored) {
         if (!seen.firstSighting(`${log.requestId}:${log.modelVersion}`)) continue;
         deps.quality.observe(log);
-        if (deps.drift && eventTiming(log.timestamp, deps.clock(), deps.limits) === 'on-time') await deps.drift.observe(log, profiles);
+        const drift = deps.drift();
+        if (drift && eventTiming(log.timestamp, deps.clock(), deps.limits) === 'on-time') await drift.observe(log, profiles);
       }
     },
     async feedback(messages: ConsumedMessage<Feedback>[]): Promise<void> {

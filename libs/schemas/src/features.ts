@@ -268,7 +268,18 @@ export const DriftReportResponse = Type.Object(
   {
     enabled: Type.Boolean(),
     reason: Type.Optional(Type.String({ description: 'Why drift monitoring is off' })),
-    reference: Type.Optional(Type.Object({ id: Type.String(), source: Type.String(), texts: Type.Integer(), built_at: Timestamp })),
+    reference: Type.Optional(
+      Type.Object({
+        id: Type.String(),
+        source: Type.String(),
+        texts: Type.Integer(),
+        built_at: Timestamp,
+        model_name: Type.Optional(Type.String({ description: 'The model whose training data the reference is' })),
+        model_version: Type.Optional(Type.String({ description: 'Its version (production when the reference was built)' })),
+        data_hash: Type.Optional(Type.String({ description: "Content hash of that training data, as the version's lineage records it" })),
+        fallback_reason: Type.Optional(Type.String({ description: "Why the reference is not the production model's training data" })),
+      }),
+    ),
     thresholds: Type.Object({ psi: Type.Number(), p_value: Type.Number() }),
     windows_evaluated: Type.Integer(),
     features: Type.Array(FeatureDriftResult),

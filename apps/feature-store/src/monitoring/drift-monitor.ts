@@ -61,9 +61,25 @@ export class DriftMonitor {
   private latest: { features: FeatureDriftResult[]; confidence: FeatureDriftResult[] } = { features: [], confidence: [] };
   private windowsEvaluated = 0;
   private lastRetrainingAt = Number.NEGATIVE_INFINITY;
+  private profile: ReferenceProfile;
 
   constructor(private readonly deps: DriftMonitorDeps) {
     this.window = new LiveWindow(deps.clock());
+    this.profile = deps.profile;
+  }
+
+  get reference(): ReferenceProfile {
+    return this.profile;
+  }
+
+  /**
+   * Measures from now on against `profile` (production moved). The window in progress is tested
+   * against it too; results measured against the old reference are dropped from the report, while
+   * verdicts are kept so a drift the new reference resolves is announced as resolved.
+   */
+  setReference(profile: ReferenceProfile): void {
+    this.profile = profile;
+    this.latest = { features: [], confidence: [] };
   }
 
   /** Adds a scored request to the window; tests the window when it is full. */
@@ -71,7 +87,7 @@ export class DriftMonitor {
     const w = this.window;
     const confidences = w.confidence.get(log.modelVersion) ?? [];
     w.confidence.set(log.modelVersion, confidences);
-    const baseline = this.deps.profile.confidence ? undefined : (this.baselines.get(log.modelVersion) ?? []);
+    const baseline = this.profile.confidence ? undefined : (this.baselines.get(log.modelVersion) ?? []);
     if (baseline) this.baselines.set(log.modelVersion, baseline);
     for (const p of log.predictions) {
       // Until a version's baseline is full, its confidences build the baseline instead.
@@ -97,9 +113,17 @@ export class DriftMonitor {
   }
 
   report(): Omit<DriftReportResponse, 'enabled' | 'reason'> {
-    const { profile, options } = this.deps;
+    const { profile } = this;
+    const { options } = this.deps;
     return {
-      reference: { id: profile.id, source: profile.source, texts: profile.texts, built_at: profile.builtAt },
+      reference: {
+        id: profile.id,
+        source: profile.source,
+        texts: profile.texts,
+        built_at: profile.builtAt,
+        ...(profile.model ? { model_name: profile.model.name, model_version: profile.model.version, data_hash: profile.model.dataHash } : {}),
+        ...(profile.fallbackReason ? { fallback_reason: profile.fallbackReason } : {}),
+      },
       thresholds: { psi: options.thresholds.psi, p_value: options.thresholds.pValue },
       windows_evaluated: this.windowsEvaluated,
       features: this.latest.features,
@@ -111,7 +135,8 @@ export class DriftMonitor {
     const w = this.window;
     const now = this.deps.clock();
     this.window = new LiveWindow(now); // swapped before any await, so a window is tested once
-    const { profile, options } = this.deps;
+    const { profile } = this;
+    const { options } = this.deps;
     const common = (feature: string, modelVersion?: string) => ({ feature, modelVersion, thresholds: options.thresholds, now });
     const features = [
       numericDrift(common('text_length'), profile.textLength, w.textLength),
@@ -166,7 +191,7 @@ export class DriftMonitor {
         psiThreshold: this.deps.options.thresholds.psi,
         pValueThreshold: this.deps.options.thresholds.pValue,
         liveSize: r.live_size,
-        referenceId: this.deps.profile.id,
+        referenceId: this.profile.id,
         at: now,
       };
       await this.deps.publishDriftEvent(event);
@@ -181,7 +206,7 @@ export class DriftMonitor {
         requestId: `drift-${randomUUID()}`,
         modelName: this.deps.options.modelName,
         reason: 'drift',
-        params: { drifted: detected.map((r) => ({ feature: r.feature, model_version: r.model_version, psi: r.psi, p_value: r.p_value })), reference: this.deps.profile.id },
+        params: { drifted: detected.map((r) => ({ feature: r.feature, model_version: r.model_version, psi: r.psi, p_value: r.p_value })), reference: this.profile.id },
         requestedBy: 'feature-store',
         requestedAt: now,
       });

@@ -1,8 +1,9 @@
 /**
  * The reference that live traffic is compared with: what the training data of the production
  * model looks like (text length, token count, OOV rate, vocabulary, labels), and optionally the
- * model's confidence on its evaluation split. Built from SST-2's training split (SST2_DIR) at boot,
- * or read from a JSON file (config drift.profileFile) where the data is not mounted.
+ * model's confidence on its evaluation split. Built from the data production was trained on (see
+ * reference-source.ts), else from SST-2's training split (SST2_DIR), or read from a JSON file
+ * (config drift.profileFile) where no data is mounted.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -28,6 +29,10 @@ export interface ReferenceProfile {
   labels: Record<string, number>;
   /** The production model's confidences on held-out data, when known. */
   confidence?: number[];
+  /** The model version whose training data this is, as its lineage in the model store records it. */
+  model?: { name: string; version: string; dataHash: string };
+  /** Why the reference is not the production model's training data, when it is not. */
+  fallbackReason?: string;
 }
 
 export interface LabelledTexts {
@@ -46,15 +51,22 @@ export function readSst2Sample(sst2Dir: string, sampleSize: number, offset = 0):
   const file = path.resolve(sst2Dir, 'train.tsv');
   if (!fs.existsSync(file)) throw new ConfigError(`sst2Dir: ${file} does not exist (env SST2_DIR)`);
   const lines = fs.readFileSync(file, 'utf8').split('\n').slice(1).filter((line) => line.includes('\t'));
-  const step = Math.max(1, Math.floor(lines.length / sampleSize));
   const texts: string[] = [];
   const labels: string[] = [];
-  for (let i = offset % step; i < lines.length && texts.length < sampleSize; i += step) {
-    const [sentence, label] = lines[i].split('\t');
+  for (const line of evenSample(lines, sampleSize, offset)) {
+    const [sentence, label] = line.split('\t');
     texts.push(sentence.trim());
     labels.push(SST2_LABELS[label.trim()] ?? label.trim());
   }
   return { texts, labels, source: `${path.basename(path.dirname(file))}/train.tsv: ${texts.length} of ${lines.length} sentences` };
+}
+
+/** At most `size` items, every k-th from `offset`, so the sample spans the whole list. */
+export function evenSample<T>(items: readonly T[], size: number, offset = 0): T[] {
+  const step = Math.max(1, Math.floor(items.length / size));
+  const sample: T[] = [];
+  for (let i = offset % step; i < items.length && sample.length < size; i += step) sample.push(items[i]);
+  return sample;
 }
 
 /** The top `k` tokens by count, and everything else counted under OTHER_TOKENS. */
