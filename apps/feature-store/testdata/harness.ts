@@ -35,7 +35,7 @@ export function profiler(): TextProfiler {
 
 /** What two instances must share to be the same store: topics and the Redis prefix. */
 export interface StoreIdentity {
-  topics: { predictionsLog: string; feedback: string; featuresEvents: string; trainingRequests: string };
+  topics: { predictionsLog: string; feedback: string; featuresEvents: string; trainingRequests: string; modelsEvents: string };
   keyPrefix: string;
   exportDir: string;
   /** Consumer groups of every instance started on it, deleted with it. */
@@ -44,7 +44,7 @@ export interface StoreIdentity {
 
 export function newIdentity(): StoreIdentity {
   return {
-    topics: { predictionsLog: testTopic('fs-predictions'), feedback: testTopic('fs-feedback'), featuresEvents: testTopic('fs-events'), trainingRequests: testTopic('fs-training') },
+    topics: { predictionsLog: testTopic('fs-predictions'), feedback: testTopic('fs-feedback'), featuresEvents: testTopic('fs-events'), trainingRequests: testTopic('fs-training'), modelsEvents: testTopic('fs-models') },
     keyPrefix: `test:${randomUUID()}:`,
     exportDir: fs.mkdtempSync(path.join(os.tmpdir(), 'fs-exports-')),
     groups: [],
@@ -58,6 +58,7 @@ export interface HarnessOptions {
   /** YAML of views added to (or replacing) the built-in ones. */
   featureViewsYaml?: string;
   reference?: FeatureStoreDeps['reference'];
+  rebuildReference?: FeatureStoreDeps['rebuildReference'];
 }
 
 export class FeatureStoreHarness {
@@ -91,6 +92,7 @@ export class FeatureStoreHarness {
       TOPICS_FEEDBACK: identity.topics.feedback,
       TOPICS_FEATURES_EVENTS: identity.topics.featuresEvents,
       TOPICS_TRAINING_REQUESTS: identity.topics.trainingRequests,
+      TOPICS_MODELS_EVENTS: identity.topics.modelsEvents,
       EXPORT_DIR: identity.exportDir,
       LOG_LEVEL: 'warn',
       ...(featureViewsFile ? { FEATURE_VIEWS_FILE: featureViewsFile } : {}),
@@ -108,6 +110,7 @@ export class FeatureStoreHarness {
       profiler: profiler(),
       definitions,
       reference: options.reference ?? { reason: 'no reference in this spec' },
+      ...(options.rebuildReference ? { rebuildReference: options.rebuildReference } : {}),
     });
     const server = await listen(app.httpApp, 0, '127.0.0.1');
     await app.start();
