@@ -7,11 +7,14 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DEFAULT_MODEL_NAME } from '@mlops/schemas';
 import { seedRandomModel } from '../models/seed-model';
 import { startApp, stopApp, waitForHttp, workspaceRoot, type AppProcess } from '../platform/processes';
 
 export interface PlatformUnderTest {
   gatewayUrl: string;
+  /** The model the apps serve and route by default. */
+  modelName: string;
   kafkaBrokers: string;
   modelStoreDir: string;
   processes: AppProcess[];
@@ -35,6 +38,11 @@ export interface PlatformOptions {
   inferenceReplicas?: number;
   /** Serve this store (left in place at stop); by default a fresh one with a seeded model. */
   modelStoreDir?: string;
+  /**
+   * The model's name (MODEL_NAME for every app); a name of its own keeps this run's alias moves and
+   * experiments out of other runs' view, since they share models.events and experiments.events.
+   */
+  modelName?: string;
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<PlatformUnderTest> {
@@ -42,10 +50,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const runId = randomUUID().slice(0, 8);
   const ownStore = !options.modelStoreDir;
   const modelStoreDir = options.modelStoreDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'e2e-store-'));
-  if (ownStore) seedRandomModel({ modelStoreDir });
+  const modelName = options.modelName ?? DEFAULT_MODEL_NAME;
+  if (ownStore) seedRandomModel({ modelStoreDir, modelName });
   buildApps(['inference', 'ab-router', 'gateway']);
   const base = freePortBase();
-  const common = { KAFKA_BROKERS: kafkaBrokers, MODEL_STORE_DIR: modelStoreDir, LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false', ...options.env };
+  const common = { KAFKA_BROKERS: kafkaBrokers, MODEL_STORE_DIR: modelStoreDir, LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false', ...(options.modelName ? { MODEL_NAME: modelName } : {}), ...options.env };
   const processes: AppProcess[] = [];
   for (let i = 0; i < (options.inferenceReplicas ?? 1); i++) {
     processes.push(startApp('inference', { ...common, PORT: String(base + 2 + 10 * i), GROUP_ID: `e2e-inference-${runId}`, INSTANCE_ID: `e2e-${runId}-${i}` }, { quiet: true }));
@@ -69,5 +78,5 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     await stop();
     throw new Error('the platform did not become ready within 90 s; see .run/logs/');
   }
-  return { gatewayUrl, kafkaBrokers, modelStoreDir, processes, stop };
+  return { gatewayUrl, modelName, kafkaBrokers, modelStoreDir, processes, stop };
 }
