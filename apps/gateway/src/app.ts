@@ -28,6 +28,7 @@ import { jwtKeysOf, type GatewayConfig } from './config';
 import { createOpsConsole } from './console';
 import { docsRouter } from './docs';
 import { experimentsAdmin } from './experiments-routes';
+import { featureRouter } from './feature-routes';
 import { feedbackRouter } from './feedback-route';
 import { errorMiddleware, sendError, useV2ErrorShape } from './http-errors';
 import { httpMetrics, rememberMountPath } from './http-metrics';
@@ -90,7 +91,7 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
   const openApi = buildGatewayOpenApi(config, PLATFORM_VERSION);
   let accepting = false;
   const isAccepting = () => accepting;
-  const opsConsole = createOpsConsole({ metrics: deps.metrics, requireAdmin: requireScope('admin') }); // /console, /admin/stats, /admin/drift
+  const opsConsole = createOpsConsole({ metrics: deps.metrics, requireAdmin: requireScope('admin'), featureStoreUrl: config.featureStoreUrl || undefined, upstreamTimeoutMs: config.featureStoreTimeoutMs }); // /console, /admin/stats, /admin/drift
   const predict = opsConsole.watchPredictions(createPredictor(config, client, deps.metrics, isAccepting));
   const modelServing = () => catalog.servedVersions(config.modelName).length > 0 || catalog.anyServing;
 
@@ -125,6 +126,7 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
   app.use(predictionRouter(config, predict, scopeUnlessOpen(config.auth.mode, 'predict')));
   app.use(opsConsole.feedbackObserver);
   app.use(feedbackRouter({ config, producer, catalog, isAccepting, guard: scopeUnlessOpen(config.auth.mode, 'feedback') }));
+  app.use(featureRouter({ config, guard: scopeUnlessOpen(config.auth.mode, 'predict') }));
   app.use('/v2', rememberMountPath, kserveV2Router({ config, catalog, predict, isAccepting, guard: scopeUnlessOpen(config.auth.mode, 'predict'), platformVersion: PLATFORM_VERSION }));
 
   app.get('/model/info', (req, res) => {

@@ -57,6 +57,10 @@ export const GatewayConfigSchema = Type.Object(
     redisUrl: Type.String({ default: '', pattern: '^(rediss?://.*)?$' }),
     instanceId: Type.String({ pattern: '^[a-zA-Z0-9._-]+$', default: `gw-${os.hostname().replace(/[^a-zA-Z0-9._-]/g, '-')}-${process.pid}` }),
     modelName: Type.String({ minLength: 1, default: DEFAULT_MODEL_NAME }),
+    /** Base URL of the feature store's HTTP API (e.g. http://feature-store:8004); empty: /features/* and /admin/drift answer 503. */
+    featureStoreUrl: Type.String({ default: '', pattern: '^(https?://.+)?$' }),
+    /** Time the feature store has to answer one proxied request, ms. */
+    featureStoreTimeoutMs: Type.Integer({ minimum: 1, maximum: 60_000, default: 2_000 }),
     /** The model registry folder, written only to move aliases (admin API); empty: alias moves are 503. */
     modelStoreDir: Type.String({ default: '' }),
     auth: AuthConfig,

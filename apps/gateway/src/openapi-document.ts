@@ -7,6 +7,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { buildOpenApiDocument } from '@mlops/schemas';
 import { CreateKeyRequest, FeedbackRequest, FeedbackResponse, TrainRequest, V2Error, V2InferResponse, v2InferRequestSchema } from './api-schemas';
 import type { GatewayConfig } from './config';
+import { featureOpenApiPaths } from './feature-routes-openapi';
 
 const plain = (schema: TSchema) => JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
 const body = (schema: TSchema) => ({ required: true, content: { 'application/json': { schema: plain(schema) } } });
@@ -23,6 +24,7 @@ export function buildGatewayOpenApi(config: GatewayConfig, platformVersion: stri
   const modelPath = '/v2/models/{model_name}';
   const modelParameter = { name: 'model_name', in: 'path', required: true, schema: { type: 'string', enum: [config.modelName] } };
   const extraPaths: Record<string, unknown> = {
+    ...featureOpenApiPaths({ body, answer, productError }, predictSecurity),
     '/feedback': {
       post: {
         summary: 'Give the true label of an earlier prediction',
