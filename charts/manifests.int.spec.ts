@@ -140,10 +140,33 @@ for (const env of environments) {
       for (const app of ['inference', 'trainer']) assert.equal(config.get(app)?.data?.MODEL_STORE_DIR, '/var/lib/mlops/model-store');
     });
 
-    test('the model store is read-only for inference and writable for the trainer', () => {
+    test('the feature store gets its vocabulary, training data and model store, and the gateway its URL', () => {
+      const config = byComponent(manifests, 'ConfigMap');
+      const featureStore = config.get('feature-store')?.data ?? {};
+      const pod = deployments.get('feature-store')?.spec.template.spec;
+      const dataMount = pod.containers[0].volumeMounts.find((m: { name: string }) => m.name === 'training-data');
+      assert.equal(dataMount?.readOnly, true);
+      const dataVolume = pod.volumes.find((v: { name: string }) => v.name === 'training-data');
+      assert.equal(dataVolume?.persistentVolumeClaim?.claimName, 'mlops-training-data');
+      assert.equal(featureStore.VOCAB_FILE, `${dataMount.mountPath}/bert-base-uncased/vocab.txt`);
+      assert.equal(featureStore.SST2_DIR, `${dataMount.mountPath}/sst2`);
+      assert.equal(featureStore.MODEL_STORE_DIR, '/var/lib/mlops/model-store');
+      // The trainer sees the data at the same paths, so the paths its lineage records resolve here too.
+      assert.equal(config.get('trainer')?.data?.SST2_DIR, featureStore.SST2_DIR);
+      assert.equal(config.get('trainer')?.data?.VOCAB_FILE, featureStore.VOCAB_FILE);
+      const service = byComponent(manifests, 'Service').get('feature-store') as Manifest;
+      assert.equal(config.get('gateway')?.data?.FEATURE_STORE_URL, `http://${service.metadata.name}:${service.spec.ports[0].port}`);
+      const toFeatureStore = byComponent(manifests, 'NetworkPolicy')
+        .get('gateway')
+        ?.spec.egress.find((rule: { to?: Array<{ podSelector?: { matchLabels: Record<string, string> } }> }) => rule.to?.[0]?.podSelector?.matchLabels['app.kubernetes.io/component'] === 'feature-store');
+      assert.deepEqual(toFeatureStore?.ports, [{ port: appPorts['feature-store'].port, protocol: 'TCP' }], 'the gateway may reach the feature store');
+    });
+
+    test('the model store is read-only for inference and the feature store, and writable for the trainer', () => {
       const mount = (app: string) =>
         deployments.get(app)?.spec.template.spec.containers[0].volumeMounts.find((m: { name: string }) => m.name === 'model-store');
       assert.equal(mount('inference').readOnly, true);
+      assert.equal(mount('feature-store').readOnly, true);
       assert.equal(mount('trainer').readOnly, false);
       assert.equal(mount('gateway'), undefined);
       assert.equal(ofKind(manifests, 'PersistentVolumeClaim').length, 1);

@@ -25,6 +25,8 @@ const rejected: [string, string[], RegExp][] = [
   ['an HPA whose max is below its min', ['--set', 'gateway.autoscaling.minReplicas=3'], /gateway\.autoscaling: maxReplicas \(2\) is below minReplicas \(3\)/],
   ['JWT auth without a signing secret', ['--set', 'gateway.config.auth.mode=jwt'], /needs AUTH_JWT_SECRET/],
   ['an ingress without a host', ['--set', 'gateway.ingress.enabled=true'], /gateway\.ingress\.host is required/],
+  ['a writable training-data volume', ['--set', 'featureStore.data=readWrite'], /\/featureStore\/data': value must be one of 'none', 'readOnly'/],
+  ['a feature store without its vocabulary volume', ['--set', 'global.data.existingClaim='], /featureStore\.data=readOnly needs the training data and vocabulary volume: set global\.data\.existingClaim/],
 ];
 
 for (const [what, args, message] of rejected) {

@@ -61,8 +61,21 @@ lists comma-joined. Context: dict prefix value.
 {{- $config := mergeOverwrite (deepCopy .root.Values.global.config) (deepCopy (.c.config | default dict)) -}}
 {{- $_ := set $config "port" .c.port -}}
 {{- if ne .c.modelStore "none" }}{{ $_ := set $config "modelStoreDir" .root.Values.global.modelStore.mountPath }}{{ end -}}
+{{- $data := .root.Values.global.data -}}
+{{- if ne (.c.data | default "none") "none" }}
+{{- $_ := set $config "sst2Dir" (printf "%s/%s" $data.mountPath $data.sst2Dir) -}}
+{{- $_ := set $config "vocabFile" (printf "%s/%s" $data.mountPath $data.vocabFile) -}}
+{{- end -}}
+{{- if and (eq .name "gateway") .root.Values.featureStore.enabled (not (hasKey $config "featureStoreUrl")) }}
+{{- $_ := set $config "featureStoreUrl" (include "mlops.featureStoreUrl" .root) -}}
+{{- end -}}
 {{- if and .c.useRedis (not .root.Values.global.redis.existingSecret) }}{{ $_ := set $config "redisUrl" .root.Values.global.redis.url }}{{ end -}}
 {{- include "mlops.flattenEnv" (dict "prefix" "" "value" $config) -}}
+{{- end }}
+
+{{/* The feature store's HTTP API inside the cluster, as the gateway calls it (FEATURE_STORE_URL). */}}
+{{- define "mlops.featureStoreUrl" -}}
+{{- printf "http://%s:%d" (include "mlops.fullname" (dict "root" . "name" "feature-store")) (int .Values.featureStore.port) -}}
 {{- end }}
 
 {{- define "mlops.modelStoreClaim" -}}

@@ -117,6 +117,11 @@ containers:
         mountPath: {{ $g.modelStore.mountPath }}
         readOnly: {{ eq .c.modelStore "readOnly" }}
       {{- end }}
+      {{- if ne (.c.data | default "none") "none" }}
+      - name: training-data
+        mountPath: {{ $g.data.mountPath }}
+        readOnly: true
+      {{- end }}
 volumes:
   - name: tmp
     emptyDir:
@@ -126,5 +131,11 @@ volumes:
     persistentVolumeClaim:
       claimName: {{ include "mlops.modelStoreClaim" .root }}
       readOnly: {{ eq .c.modelStore "readOnly" }}
+  {{- end }}
+  {{- if ne (.c.data | default "none") "none" }}
+  - name: training-data
+    persistentVolumeClaim:
+      claimName: {{ $g.data.existingClaim }}
+      readOnly: true
   {{- end }}
 {{- end }}
