@@ -73,3 +73,20 @@ test('.env.example names every variable the compose file requires, with no secre
   for (const [name, value] of defined) if (SECRET_NAME.test(name)) assert.equal(value, '', `${name} has a value in .env.example`);
   assert.match(fs.readFileSync(path.join(__dirname, '.gitignore'), 'utf8'), /^\.env$/m);
 });
+
+test('the feature store mounts the vocabulary and training data where the trainer does, and the gateway knows its URL', () => {
+  const featureStore = services['feature-store'];
+  const trainer = services.trainer;
+  for (const key of ['SST2_DIR', 'VOCAB_FILE']) {
+    assert.ok(featureStore.environment?.[key], `feature-store ${key}`);
+    // Same paths as the trainer's: the lineage of a version names the trainer's path to its data.
+    assert.equal(featureStore.environment?.[key], trainer.environment?.[key], key);
+  }
+  // `<source>:<container path>[:ro]`, where the source may be `${VAR:?message}`.
+  const mountPoints = (service: Service) => (service.volumes ?? []).map((v) => /:(\/[^:]*)(:ro)?$/.exec(v)?.[1]);
+  for (const mount of ['/data/sst2', '/data/vocab']) assert.ok(mountPoints(featureStore).includes(mount), `feature-store mounts ${mount}`);
+  assert.ok(String(featureStore.environment?.VOCAB_FILE).startsWith('/data/vocab/'));
+  assert.ok(featureStore.volumes?.includes('model-store:/var/lib/mlops/model-store:ro'), 'the feature store reads lineage from the model store, read-only');
+  assert.equal(featureStore.environment?.MODEL_STORE_DIR, '/var/lib/mlops/model-store');
+  assert.equal(services.gateway.environment?.FEATURE_STORE_URL, `http://feature-store:${featureStore.build?.args.PORT}`);
+});
