@@ -1,7 +1,7 @@
 /** Composition root of the gateway: config, dependencies, listen, shutdown. */
 import { Redis } from 'ioredis';
 import { createKafka, exportConsumerLag } from '@mlops/messaging';
-import { AppMetrics, closeServer, createLogger, listen, runService } from '@mlops/observability';
+import { AppMetrics, createLogger, drainServer, listen, runService } from '@mlops/observability';
 import { buildGatewayApp } from './app';
 import { loadGatewayConfig } from './config';
 
@@ -31,8 +31,11 @@ runService('gateway', async () => {
     logger,
     graceMs: config.shutdownGraceMs,
     async stop() {
+      // New connections are refused from now on; requests on open ones get 503 NOT_READY while the
+      // requests already accepted are answered (half the grace period), then the connections end.
+      const closed = drainServer(server, config.shutdownGraceMs * 0.8);
       await app.stop(config.shutdownGraceMs / 2);
-      await closeServer(server);
+      await closed;
       await redis?.quit();
     },
   };

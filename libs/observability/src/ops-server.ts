@@ -4,6 +4,7 @@
  * inside its public API.
  */
 import http from 'node:http';
+import net from 'node:net';
 import express, { type Express, type Request, type Response } from 'express';
 import type { AppMetrics } from './metrics';
 
@@ -39,10 +40,23 @@ export function buildOpsApp(options: { metrics: AppMetrics; ready: ReadinessChec
   return app;
 }
 
+/** Responses not yet finished, per server, so a drain can tell them to close their connection. */
+const openResponses = new WeakMap<http.Server, Set<http.ServerResponse>>();
+
+function trackOpenResponses(server: http.Server): void {
+  const open = new Set<http.ServerResponse>();
+  openResponses.set(server, open);
+  server.on('request', (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    open.add(res);
+    res.once('close', () => open.delete(res));
+  });
+}
+
 /** Listens and resolves with the server once bound; `port: 0` picks a free port. */
 export function listen(app: Express, port: number, host = '0.0.0.0'): Promise<http.Server> {
   return new Promise((resolve, reject) => {
     const server = http.createServer(app);
+    trackOpenResponses(server);
     server.once('error', reject);
     server.listen(port, host, () => {
       server.off('error', reject);
@@ -55,5 +69,28 @@ export function closeServer(server: http.Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();
+  });
+}
+
+/**
+ * Closes an HTTP intake without dropping a request a client has already sent: stops listening (new
+ * connections are refused, which a client sees at once), answers whatever still arrives on open
+ * keep-alive connections, and those in progress, with `Connection: close`, and lets idle connections end by the server's
+ * keep-alive timeout, which clients know of from the `Keep-Alive` header and stop reusing before it.
+ * (`server.close()` would close idle connections at once, racing a client that is sending on one at
+ * that instant: its request would be reset, unanswered.) After `timeoutMs` every connection is cut.
+ */
+export function drainServer(server: http.Server, timeoutMs: number): Promise<void> {
+  const closeAfter = (res: http.ServerResponse) => {
+    if (!res.headersSent) res.setHeader('connection', 'close');
+  };
+  openResponses.get(server)?.forEach(closeAfter);
+  server.prependListener('request', (_req: http.IncomingMessage, res: http.ServerResponse) => closeAfter(res));
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    net.Server.prototype.close.call(server, () => {
+      clearTimeout(timer);
+      resolve();
+    });
   });
 }
