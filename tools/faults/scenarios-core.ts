@@ -98,7 +98,9 @@ async function pollReadiness(platform: FaultPlatform, done: (statuses: number[])
   return undefined;
 }
 
-export async function brokerRestart(broker: FaultsBroker, size: LoadSize): Promise<ScenarioResult> {
+export async function brokerRestart(broker: FaultsBroker, steady: LoadSize): Promise<ScenarioResult> {
+  // Long enough that traffic goes on well past the recovery (down ~8 s, reconnecting ~10 s).
+  const size = { ...steady, requests: Math.max(steady.requests, steady.ratePerSec * 45) };
   const platform = await FaultPlatform.start({ brokers: broker.bootstrap });
   const checks: Check[] = [];
   let recoveredAt = 0;

@@ -82,7 +82,10 @@ export class ValidatingConsumer<S extends TSchema> {
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 200,
       allowAutoTopicCreation: false,
-      retry: { retries: 10 },
+      // kafkajs gives up for good on an error it deems non-retriable, including "group coordinator
+      // not found" after its retries while a broker restarts; a platform consumer must come back by
+      // itself once the broker does, so it restarts (with backoff) until it is stopped.
+      retry: { retries: 10, restartOnFailure: async () => this.running },
     });
     this.validate = compileSchema(options.schema);
     this.log = options.logger.child({ component: 'consumer', groupId: options.groupId });
