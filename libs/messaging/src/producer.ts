@@ -19,12 +19,32 @@ export interface OutgoingMessage {
   partition?: number;
 }
 
+/** How long a topic found missing is refused without asking the broker again, ms. */
+const MISSING_TOPIC_MEMORY_MS = 30_000;
+
+/** Whether a kafkajs error (or one it wraps) says the topic does not exist. */
+function isMissingTopic(error: unknown): boolean {
+  for (let e = error as { type?: string; cause?: unknown; originalError?: unknown } | undefined; e; e = (e.cause ?? e.originalError) as typeof e) {
+    if (e.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+  }
+  return false;
+}
+
+export class MissingTopicError extends Error {
+  constructor(readonly topic: string) {
+    super(`topic ${topic} does not exist (checked within the last ${MISSING_TOPIC_MEMORY_MS / 1000} s)`);
+    this.name = 'MissingTopicError';
+  }
+}
+
 export class MessageProducer {
   private readonly producer: Producer;
   private queue: Pending[] = [];
   private flushScheduled = false;
   private connected = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Topics a send found missing (e.g. a requester's reply topic deleted when it left), until when. */
+  private readonly missingUntil = new Map<string, number>();
 
   constructor(kafka: Kafka, private readonly options: { lingerMs?: number; compression?: boolean } = {}) {
     this.producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 5 } });
@@ -52,6 +72,13 @@ export class MessageProducer {
   }
 
   sendRaw(topic: string, message: Message): Promise<void> {
+    // Each send to a missing topic costs kafkajs' whole retry cycle (seconds); after the first,
+    // refuse at once for a while, so the caller (e.g. a consumer's batch) is not held up again.
+    const missingUntil = this.missingUntil.get(topic);
+    if (missingUntil !== undefined) {
+      if (missingUntil > Date.now()) return Promise.reject(new MissingTopicError(topic));
+      this.missingUntil.delete(topic);
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ topic, message, resolve, reject });
       this.scheduleFlush();
@@ -91,6 +118,7 @@ export class MessageProducer {
           await this.producer.send({ topic, messages, acks: -1, compression: this.options.compression ? CompressionTypes.GZIP : CompressionTypes.None });
           for (const item of items) item.resolve();
         } catch (error) {
+          if (isMissingTopic(error)) this.missingUntil.set(topic, Date.now() + MISSING_TOPIC_MEMORY_MS);
           for (const item of items) item.reject(error);
         }
       }),

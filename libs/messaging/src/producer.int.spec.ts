@@ -1,0 +1,36 @@
+/** The coalescing producer on the real broker (KAFKA_BROKERS, default 127.0.0.1:9092). */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { createKafka } from './kafka-client';
+import { deleteTopics, ensureTopics } from './admin';
+import { MessageProducer, MissingTopicError } from './producer';
+
+const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), clientId: 'test-producer', logger: pino({ level: 'silent' }) });
+const topic = `test-producer-${randomUUID().slice(0, 8)}`;
+const producer = new MessageProducer(kafka);
+
+before(async () => {
+  await ensureTopics(kafka, [{ name: topic, key: 'test', partitions: 1 }]);
+  await producer.connect();
+});
+
+after(async () => {
+  await producer.disconnect();
+  await deleteTopics(kafka, [topic]);
+});
+
+test('a send to a missing topic fails without holding up another topic, and the next one fails at once', async () => {
+  const missing = `test-missing-${randomUUID().slice(0, 8)}`;
+  const started = Date.now();
+  const [gone, delivered] = await Promise.allSettled([producer.send(missing, { value: { n: 1 } }), producer.send(topic, { value: { n: 2 } }).then(() => Date.now() - started)]);
+  assert.equal(gone.status, 'rejected');
+  assert.equal(delivered.status, 'fulfilled');
+  assert.ok(delivered.status === 'fulfilled' && delivered.value < 2_000, 'the existing topic is not held up');
+
+  const again = Date.now();
+  await assert.rejects(producer.send(missing, { value: { n: 3 } }), MissingTopicError);
+  assert.ok(Date.now() - again < 50, `refused in ${Date.now() - again} ms, not after a retry cycle`);
+  await producer.send(topic, { value: { n: 4 } });
+});
