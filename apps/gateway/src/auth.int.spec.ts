@@ -88,7 +88,7 @@ describe('API keys (AUTH_MODE=api-key)', () => {
     assert.deepEqual(names, ['app', 'labeller', 'ops']);
     assert.ok(!JSON.stringify(listed.body).includes(adminKey.split('_').slice(2).join('_')), 'no secret in the listing');
     const models = await call(gw, 'GET', '/admin/models', { 'x-api-key': adminKey });
-    assert.deepEqual(models.body, { models: [{ name: 'distilbert-sentiment', aliases: {}, versions: [] }] });
+    assert.deepEqual(models.body, { default_model: 'distilbert-sentiment', models: [{ name: 'distilbert-sentiment', aliases: {}, versions: [] }] });
   });
 
   test('a key created through the admin API works at once and stops working when revoked', async () => {
