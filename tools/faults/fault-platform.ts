@@ -1,5 +1,5 @@
 /**
- * The platform under fault: gateway, ab-router and inference as real processes (the built
+ * The platform under fault: gateway, ab-router, inference (and, when asked, the feature store) as real processes (the built
  * `dist/apps/<app>/main.js`), any number of replicas each, with their own ports, consumer groups,
  * model store and log files (`.run/logs/faults-<name>.log`), against the faults broker. A fault is
  * a signal to one named process; `start(name)` brings a stopped one back with the same settings.
@@ -13,7 +13,7 @@ import { buildApps } from '../e2e/platform-harness';
 import { seedRandomModel } from '../models/seed-model';
 import { stopApp, waitForHttp, workspaceRoot, type AppProcess } from '../platform/processes';
 
-export type AppName = 'gateway' | 'ab-router' | 'inference';
+export type AppName = 'gateway' | 'ab-router' | 'inference' | 'feature-store';
 
 export interface FaultPlatformOptions {
   brokers: string;
@@ -21,6 +21,10 @@ export interface FaultPlatformOptions {
   routerReplicas?: number;
   /** Extra env per app (e.g. MAX_IN_FLIGHT for the gateway). */
   env?: Partial<Record<AppName, NodeJS.ProcessEnv>>;
+  /** Runs the feature store too, on this Redis. */
+  featureStoreRedisUrl?: string;
+  /** Model versions to register before the apps start (v1 is production; default 1). */
+  versions?: number;
 }
 
 export interface PlatformApp {
@@ -39,13 +43,13 @@ export interface AppExit {
   tookMs: number;
 }
 
-let built = false;
+const built = new Set<AppName>();
 
-/** Builds the three apps once per process (the build is what the images run). */
-function buildOnce(): void {
-  if (built) return;
-  buildApps(['inference', 'ab-router', 'gateway']);
-  built = true;
+/** Builds each app once per process (the build is what the images run). */
+function buildOnce(apps: AppName[]): void {
+  const missing = apps.filter((app) => !built.has(app));
+  buildApps(missing);
+  for (const app of missing) built.add(app);
 }
 
 function spawnApp(spec: PlatformApp): AppProcess {
@@ -70,10 +74,11 @@ export class FaultPlatform {
   ) {}
 
   static async start(options: FaultPlatformOptions): Promise<FaultPlatform> {
-    buildOnce();
+    buildOnce(['inference', 'ab-router', 'gateway', ...(options.featureStoreRedisUrl ? (['feature-store'] as const) : [])]);
     const runId = randomUUID().slice(0, 8);
     const modelStoreDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-store-'));
     seedRandomModel({ modelStoreDir });
+    for (let v = 2; v <= (options.versions ?? 1); v++) seedRandomModel({ modelStoreDir, seed: v, setProduction: false });
     // Spread runs over a range so a leftover process from an earlier run does not collide.
     const base = 40_000 + Math.floor(Math.random() * 20_000);
     const common = { KAFKA_BROKERS: options.brokers, MODEL_STORE_DIR: modelStoreDir, LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'warn' };
@@ -85,6 +90,9 @@ export class FaultPlatform {
     }
     for (let i = 0; i < (options.routerReplicas ?? 1); i++) {
       add('ab-router', `ab-router-${i}`, { GROUP_ID: `faults-ab-router-${runId}`, INSTANCE_ID: `faults-${runId}-router-${i}` });
+    }
+    if (options.featureStoreRedisUrl) {
+      add('feature-store', 'feature-store', { GROUP_ID: `faults-feature-store-${runId}`, INSTANCE_ID: `faults-${runId}-fs`, REDIS_URL: options.featureStoreRedisUrl });
     }
     // Per-client rate limits would answer 429 to the one load client; capacity is what is under test.
     add('gateway', 'gateway', { INSTANCE_ID: `faults-gw-${runId}`, RATE_LIMIT_ENABLED: 'false', ...options.env?.gateway });

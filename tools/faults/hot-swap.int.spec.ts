@@ -1,6 +1,6 @@
 /**
- * A version promoted under load. Overload, worker crash, graceful shutdown and broker restart run in
- * `npm run test:faults` (tools/faults/main.ts), not here: they do not hold reliably yet.
+ * A version promoted under load. The 5-minute overload soak runs in `npm run test:faults` only
+ * (tools/faults/main.ts); a short overload is in resilience.int.spec.ts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

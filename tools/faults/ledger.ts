@@ -75,7 +75,9 @@ export class Ledger {
 
   /** Resolves when every request has an answer or has passed its deadline plus the grace. */
   async settle(): Promise<void> {
-    const lastDeadline = Math.max(0, ...[...this.entries.values()].map((e) => e.deadline));
+    // A loop, not Math.max(...spread): an overload run holds more entries than the call stack has room for.
+    let lastDeadline = 0;
+    for (const entry of this.entries.values()) lastDeadline = Math.max(lastDeadline, entry.deadline);
     while (this.waiting > 0 && Date.now() < lastDeadline + this.graceMs) await new Promise((resolve) => setTimeout(resolve, 100));
     // Let a duplicate that is on its way arrive before counting.
     await new Promise((resolve) => setTimeout(resolve, 500));

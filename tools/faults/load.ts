@@ -30,6 +30,8 @@ export interface LoadShape {
   textsPerRequest?: number;
   /** Stop early when this returns true (e.g. the scenario is over). */
   until?: () => boolean;
+  /** The end user of request `i` of a channel (`subject_id` / `subjectId`), for sticky experiments. */
+  subjectOf?: (index: number) => string;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -67,7 +69,7 @@ export async function httpLoad(ledger: Ledger, gatewayUrl: string, shape: LoadSh
       const response = await fetch(`${gatewayUrl}${batch ? '/predict/batch' : '/predict'}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-request-id': requestId },
-        body: JSON.stringify(batch ? { texts } : { text: texts[0] }),
+        body: JSON.stringify({ ...(batch ? { texts } : { text: texts[0] }), ...(shape.subjectOf ? { subject_id: shape.subjectOf(i) } : {}) }),
         // The gateway answers 504 at its own deadline; past ours plus 5 s the request is lost.
         signal: AbortSignal.timeout(shape.timeoutMs + 5_000),
       });
@@ -149,6 +151,7 @@ export class OutsideProducer {
         deadline: Date.now() + shape.deadlineMs,
         replyTo: { topic: this.replyTopic, partition: 0 },
         createdAt: Date.now(),
+        ...(shape.subjectOf ? { subjectId: shape.subjectOf(i) } : {}),
       };
       ledger.sent(requestId, 'kafka', request.deadline, texts);
       try {

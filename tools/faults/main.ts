@@ -10,6 +10,7 @@ import { withFaultsBroker, type FaultsBroker } from './faults-broker';
 import { formatTable, passed } from './report';
 import type { LoadSize, ScenarioResult } from './scenario';
 import { poisonMessages } from './scenario-poison';
+import { restartWithState } from './scenario-restart';
 import { brokerRestart, exactlyOnce, gracefulShutdown, workerCrash } from './scenarios-core';
 import { backpressure, hotSwap } from './scenarios-serving';
 
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     'graceful-shutdown': (b) => gracefulShutdown(b, size),
     'broker-restart': (b) => brokerRestart(b, size),
     'hot-swap': (b) => hotSwap(b, size),
+    'restart-with-state': (b) => restartWithState(b, size),
     backpressure: (b) => backpressure(b, overload),
   };
   const only = option('only', Object.keys(scenarios).join(',')).split(',');

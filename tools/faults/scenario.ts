@@ -35,6 +35,8 @@ export interface LoadOptions {
   /** The outside producer's request deadline, ms. */
   kafkaDeadlineMs?: number;
   textsPerRequest?: number;
+  /** The end user of request `i` (same on both channels), for sticky experiments and per-subject features. */
+  subjectOf?: (index: number) => string;
   /** ms after the load starts when `fault` runs; it resolves when the fault is over. */
   faultAfterMs: number;
   fault: () => Promise<void>;
@@ -48,7 +50,7 @@ export async function runUnderLoad(platform: FaultPlatform, options: LoadOptions
   const outside = await OutsideProducer.create(platform.brokers, ledger);
   const window = { from: 0, to: 0 };
   try {
-    const shape = { count: options.size.requests, ratePerSec: options.size.ratePerSec, textsPerRequest: options.textsPerRequest };
+    const shape = { count: options.size.requests, ratePerSec: options.size.ratePerSec, textsPerRequest: options.textsPerRequest, subjectOf: options.subjectOf };
     const injected = (async () => {
       await sleep(options.faultAfterMs);
       window.from = Date.now();
