@@ -4,9 +4,8 @@
  * running before it routes, and every change as it happens. Also sums the routers' assignment
  * counts per variant.
  */
-import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { ValidatingConsumer, type MessageProducer } from '@mlops/messaging';
+import { StateTopicReader, type MessageProducer } from '@mlops/messaging';
 import type { Logger } from '@mlops/observability';
 import { ExperimentEvent, TOPICS, type Experiment } from '@mlops/schemas';
 import type { RunningExperiments } from './routing';
@@ -15,57 +14,34 @@ export class ExperimentRegistry implements RunningExperiments {
   private readonly experiments = new Map<string, Experiment>();
   /** experiment id -> router instance id -> variant -> cumulative assignments. */
   private readonly assignments = new Map<string, Map<string, Record<string, number>>>();
-  private readonly consumer: ValidatingConsumer<typeof ExperimentEvent>;
+  private readonly reader: StateTopicReader<typeof ExperimentEvent>;
   private readonly listeners = new Set<(event: ExperimentEvent) => void>();
-  private readonly consumed = new Map<number, bigint>();
 
-  constructor(private readonly options: { kafka: Kafka; producer: MessageProducer; logger: Logger; groupPrefix: string }) {
-    this.consumer = new ValidatingConsumer({
-      kafka: options.kafka,
-      groupId: `${options.groupPrefix}-experiments-${randomUUID()}`,
-      topics: [TOPICS.experimentsEvents.name],
+  constructor(options: { kafka: Kafka; producer: MessageProducer; logger: Logger; groupPrefix: string }) {
+    this.reader = new StateTopicReader({
+      ...options,
+      topic: TOPICS.experimentsEvents.name,
       schema: ExperimentEvent,
-      producer: options.producer,
-      logger: options.logger,
-      fromBeginning: true,
-      handleBatch: async (messages) => {
-        for (const message of messages) {
-          this.apply(message.value);
-          this.consumed.set(message.partition, BigInt(message.offset));
-        }
-      },
+      groupPrefix: `${options.groupPrefix}-experiments`,
+      apply: (event) => this.apply(event),
     });
   }
 
   get isHealthy(): boolean {
-    return this.consumer.isHealthy;
+    return this.reader.isHealthy;
   }
 
   start(): Promise<void> {
-    return this.consumer.start();
+    return this.reader.start();
   }
 
   stop(): Promise<void> {
-    return this.consumer.stop();
+    return this.reader.stop();
   }
 
   /** Resolves once every event published before the call has been applied (or after `timeoutMs`). */
-  async caughtUp(timeoutMs: number): Promise<boolean> {
-    const admin = this.options.kafka.admin();
-    await admin.connect();
-    let ends: { partition: number; high: string }[];
-    try {
-      ends = await admin.fetchTopicOffsets(TOPICS.experimentsEvents.name);
-    } finally {
-      await admin.disconnect();
-    }
-    const until = Date.now() + timeoutMs;
-    const behind = () => ends.some(({ partition, high }) => BigInt(high) > 0n && (this.consumed.get(partition) ?? -1n) < BigInt(high) - 1n);
-    while (behind()) {
-      if (Date.now() > until) return false;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return true;
+  caughtUp(timeoutMs: number): Promise<boolean> {
+    return this.reader.caughtUp(timeoutMs);
   }
 
   onEvent(listener: (event: ExperimentEvent) => void): () => void {

@@ -12,7 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Router } from 'express';
 import type { Kafka } from 'kafkajs';
-import { ValidatingConsumer, type MessageProducer } from '@mlops/messaging';
+import { StateTopicReader, type MessageProducer } from '@mlops/messaging';
 import type { Logger } from '@mlops/observability';
 import { Type } from '@sinclair/typebox';
 import {
@@ -56,47 +56,27 @@ interface Waiter {
 class ExperimentsView {
   readonly experiments = new Map<string, Experiment>();
   private readonly waiters = new Map<string, Waiter>();
-  private readonly consumer: ValidatingConsumer<typeof ExperimentEvent>;
+  private readonly reader: StateTopicReader<typeof ExperimentEvent>;
   private started: Promise<void> | undefined;
 
   constructor(private readonly options: ExperimentsAdminOptions) {
-    this.consumer = new ValidatingConsumer({
-      kafka: options.kafka,
-      groupId: `gateway-${options.instanceId}-experiments-${randomUUID()}`,
-      topics: [TOPICS.experimentsEvents.name],
+    this.reader = new StateTopicReader({
+      ...options,
+      topic: TOPICS.experimentsEvents.name,
       schema: ExperimentEvent,
-      producer: options.producer,
-      logger: options.logger,
-      fromBeginning: true,
-      handleBatch: async (messages) => {
-        for (const message of messages) {
-          this.apply(message.value);
-          this.consumed.set(message.partition, BigInt(message.offset));
-        }
-      },
+      groupPrefix: `gateway-${options.instanceId}-experiments`,
+      apply: (event) => this.apply(event),
     });
   }
 
-  /** Starts the replay once and waits until it has reached the end of the topic. */
+  /** Starts the replay once and waits until it has reached the end of the topic (15 s at most). */
   ready(): Promise<void> {
-    this.started ??= this.consumer.start().then(() => this.replayed());
+    this.started ??= this.reader.start().then(() => this.reader.caughtUp(15_000).then(() => undefined));
     return this.started;
   }
 
   async stop(): Promise<void> {
-    if (this.started) await this.consumer.stop();
-  }
-
-  /** Last offset applied per partition; compaction leaves gaps, so offsets, not counts, tell the end. */
-  private readonly consumed = new Map<number, bigint>();
-
-  private async replayed(): Promise<void> {
-    const admin = this.options.kafka.admin();
-    await admin.connect();
-    const ends = await admin.fetchTopicOffsets(TOPICS.experimentsEvents.name).finally(() => admin.disconnect());
-    const behind = () => ends.some(({ partition, high }) => BigInt(high) > 0n && (this.consumed.get(partition) ?? -1n) < BigInt(high) - 1n);
-    const until = Date.now() + 15_000;
-    while (behind() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+    if (this.started) await this.reader.stop();
   }
 
   private apply(event: ExperimentEvent): void {

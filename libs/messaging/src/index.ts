@@ -5,3 +5,4 @@ export * from './consumer';
 export * from './consumer-lag';
 export * from './request-reply';
 export * from './model-catalog';
+export * from './state-topic-reader';

@@ -3,12 +3,11 @@
  * state: every reader replays it from the beginning under a group of its own, so each process sees
  * the whole history and then every change as it happens.
  */
-import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { ModelEvent, TOPICS, type ModelVersionInfo } from '@mlops/schemas';
 import type { Logger } from '@mlops/observability';
-import { ValidatingConsumer } from './consumer';
 import type { MessageProducer } from './producer';
+import { StateTopicReader } from './state-topic-reader';
 
 interface ModelState {
   versions: Map<string, ModelVersionInfo>;
@@ -21,35 +20,29 @@ interface ModelState {
 
 export class ModelCatalog {
   private readonly models = new Map<string, ModelState>();
-  private readonly consumer: ValidatingConsumer<typeof ModelEvent>;
+  private readonly reader: StateTopicReader<typeof ModelEvent>;
   private readonly listeners = new Set<(event: ModelEvent) => void>();
 
   constructor(options: { kafka: Kafka; producer: MessageProducer; logger: Logger; groupPrefix: string; onDeadLetter?: (topic: string) => void }) {
-    this.consumer = new ValidatingConsumer({
-      kafka: options.kafka,
-      groupId: `${options.groupPrefix}-catalog-${randomUUID()}`,
-      topics: [TOPICS.modelsEvents.name],
+    this.reader = new StateTopicReader({
+      ...options,
+      topic: TOPICS.modelsEvents.name,
       schema: ModelEvent,
-      producer: options.producer,
-      logger: options.logger,
-      fromBeginning: true,
-      onDeadLetter: options.onDeadLetter,
-      handleBatch: async (messages) => {
-        for (const message of messages) this.apply(message.value);
-      },
+      groupPrefix: `${options.groupPrefix}-catalog`,
+      apply: (event) => this.apply(event),
     });
   }
 
   get isHealthy(): boolean {
-    return this.consumer.isHealthy;
+    return this.reader.isHealthy;
   }
 
   start(): Promise<void> {
-    return this.consumer.start();
+    return this.reader.start();
   }
 
   stop(): Promise<void> {
-    return this.consumer.stop();
+    return this.reader.stop();
   }
 
   onEvent(listener: (event: ModelEvent) => void): () => void {
