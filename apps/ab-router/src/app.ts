@@ -15,12 +15,11 @@ import { ModelCatalog, MessageProducer, ValidatingConsumer, ensureTopics, type C
 import { METRICS, buildOpsApp, type AppMetrics, type Logger } from '@mlops/observability';
 import {
   InferenceRequest,
-  MESSAGE_SCHEMA_VERSION,
   PlatformError,
+  errorReply,
   TOPICS,
   platformTopics,
   type ExperimentSpec,
-  type InferenceReply,
   type RoutedRequest,
 } from '@mlops/schemas';
 import { AssignmentCounter } from './assignment-counter';
@@ -74,14 +73,7 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
   let flushTimer: NodeJS.Timeout | undefined;
 
   function replyError(topic: string, partition: number | undefined, requestId: string, error: PlatformError) {
-    const reply: InferenceReply = {
-      schemaVersion: MESSAGE_SCHEMA_VERSION,
-      requestId,
-      ok: false,
-      error: { code: error.code, message: error.message, retryable: error.retryable },
-      completedAt: Date.now(),
-    };
-    return producer.send(topic, { key: requestId, value: reply, partition }).catch((e: unknown) => log.warn({ err: e, requestId, topic }, 'error reply could not be delivered'));
+    return producer.send(topic, { key: requestId, value: errorReply(requestId, error), partition }).catch((e: unknown) => log.warn({ err: e, requestId, topic }, 'error reply could not be delivered'));
   }
 
   async function handle(message: ConsumedMessage<InferenceRequest>): Promise<void> {

@@ -12,6 +12,7 @@ import { buildOpsApp, type AppMetrics, type Logger } from '@mlops/observability'
 import {
   MESSAGE_SCHEMA_VERSION,
   PlatformError,
+  errorReply,
   RoutedRequest,
   TOPICS,
   modelEventKey,
@@ -59,14 +60,6 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
       // The requester's topic is gone or unreachable: nobody can be told; say so in the log.
       log.warn({ err: error, requestId: reply.requestId, topic }, 'reply could not be delivered');
     });
-
-  const errorReply = (requestId: string, error: PlatformError): InferenceReply => ({
-    schemaVersion: MESSAGE_SCHEMA_VERSION,
-    requestId,
-    ok: false,
-    error: { code: error.code, message: error.message, retryable: error.retryable },
-    completedAt: Date.now(),
-  });
 
   async function handle(message: ConsumedMessage<RoutedRequest>): Promise<void> {
     const request = message.value;

@@ -4,7 +4,7 @@
  * Times are epoch milliseconds.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { ERROR_CODES } from './errors';
+import { ERROR_CODES, type PlatformError } from './errors';
 
 export const MESSAGE_SCHEMA_VERSION = 1;
 
@@ -247,3 +247,14 @@ export const DeadLetter = Type.Object(
   { additionalProperties: false, $id: 'DeadLetter' },
 );
 export type DeadLetter = Static<typeof DeadLetter>;
+
+/** The reply that tells a requester its request failed, and whether retrying may help. */
+export function errorReply(requestId: string, error: PlatformError): InferenceReply {
+  return {
+    schemaVersion: MESSAGE_SCHEMA_VERSION,
+    requestId,
+    ok: false,
+    error: { code: error.code, message: error.message, retryable: error.retryable },
+    completedAt: Date.now(),
+  };
+}
