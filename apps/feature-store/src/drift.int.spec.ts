@@ -10,7 +10,7 @@ import type { Consumer } from 'kafkajs';
 import type { DriftReportResponse, FeatureDriftEvent, PredictionLog, TrainingRequest } from '@mlops/schemas';
 import { buildReferenceProfile, readSst2Sample } from './monitoring/reference-profile';
 import { FeatureStoreHarness, SST2_DIR, eventually, predictionLog, profiler } from '../testdata/harness';
-import { seededRandom as random } from '../testdata/random';
+import { seededRandom as random } from '@mlops/statistics';
 
 const WINDOW = 400;
 const BASELINE = 300;

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ModelStore } from '@mlops/model-registry';
 import { contentHash, loadDataset } from '@mlops/training';
-import { seededRandom } from './random';
+import { seededRandom } from '@mlops/statistics';
 
 export const MODEL_NAME = 'sentiment-spec';
 

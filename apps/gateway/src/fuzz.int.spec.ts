@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import { Redis } from 'ioredis';
+import { seededRandom } from '@mlops/statistics';
 import { REDIS_URL, cleanRedis, freePort, isolatedEnv, spawnGateway, type GatewayProcess } from './testing/gateway-harness';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20_240_115);
@@ -26,17 +27,6 @@ const CONCURRENCY = 16;
  */
 const RSS_GROWTH_LIMIT_BYTES = 96 * 1024 * 1024;
 
-/** mulberry32: a small seeded PRNG. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface FuzzCase {
   kind: string;
@@ -173,7 +163,7 @@ after(async () => {
 });
 
 test(`${CASES} malformed requests: every answer a 4xx, the gateway alive, RSS flat`, async () => {
-  const generate = generator(prng(SEED));
+  const generate = generator(seededRandom(SEED));
   await run(gw, Array.from({ length: WARMUP }, generate));
   await new Promise((resolve) => setTimeout(resolve, 500));
   const rssBefore = gw.rssBytes();

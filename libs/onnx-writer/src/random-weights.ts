@@ -3,6 +3,7 @@
  * normal(0, 0.02), biases 0, LayerNorm gamma 1 and beta 0. The same dims and seed always give the
  * same bits (mulberry32 + Box-Muller), so a seeded model is reproducible across machines.
  */
+import { seededRandom } from '@mlops/statistics';
 import type { DistilBertDims, DistilBertWeights, TransformerLayerWeights } from './distilbert';
 import type { EmbeddingBagDims, EmbeddingBagWeights } from './embedding-bag';
 import type { Dense, LayerNormWeights } from './layers';
@@ -17,20 +18,12 @@ export interface RandomWeightOptions {
 
 /** A deterministic source of normal(0, std) float32 arrays. */
 export class SeededNormal {
-  private state: number;
+  /** A uniform float in [0, 1). */
+  readonly uniform: () => number;
   private spare: number | undefined;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** mulberry32: a uniform float in [0, 1). */
-  uniform(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.uniform = seededRandom(seed);
   }
 
   /** A standard normal, by Box-Muller (each pair of uniforms yields two normals). */

@@ -97,3 +97,4 @@ export {
   type ReadyComparison,
   type PendingComparison,
 } from './analysis';
+export { seededRandom } from './random';

@@ -4,6 +4,7 @@ import { msprtInverseLikelihoodRatio, msprtPValue, msprtPValues } from './sequen
 import { normalSf } from './distributions';
 import { assertClose, readGolden } from '../testdata/golden';
 import { assertRejects } from '../testdata/rejects';
+import { seededRandom } from './random';
 
 interface SequentialCase {
   name: string;
@@ -33,20 +34,9 @@ test('the p-value never rises as evidence accumulates, even when a look is weake
   assert.ok(msprtPValue({ estimate: 0, variance: 1e-4 }, { mixingVariance: 4e-4 }, strong) === strong);
 });
 
-/** mulberry32: a small seeded generator, so the simulation is the same on every run. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('peeking after every batch keeps false positives below alpha, unlike a repeated z-test', () => {
-  const random = generator(7);
+  const random = seededRandom(7);
   const experiments = 400;
   const looks = 50;
   const batch = 100;

@@ -1,16 +1,6 @@
 /** Seeded randomness, so a run with the same seed makes the same splits, weights and batches. */
 
-/** mulberry32: a small, fast 32-bit generator; returns floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '@mlops/statistics';
 
 /** Fisher-Yates, in place; returns the array. */
 export function shuffleInPlace<T>(items: T[], random: () => number): T[] {

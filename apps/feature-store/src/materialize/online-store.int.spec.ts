@@ -13,7 +13,7 @@ import { StoreKeys } from '../store-keys';
 import type { EntityUpdate } from '../transformations';
 import { applyDelta, toDelta } from './aggregate-state';
 import { OnlineStore, valuesAt } from './online-store';
-import { seededRandom as random } from '../../testdata/random';
+import { seededRandom as random } from '@mlops/statistics';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true, maxRetriesPerRequest: 2 });
 const keys = new StoreKeys(`test:${randomUUID()}:`);

@@ -6,7 +6,7 @@ import { featureStoreMetrics } from '../metrics';
 import { TextProfiler } from '../text-profile';
 import { DriftMonitor, type DriftOptions } from './drift-monitor';
 import { buildReferenceProfile } from './reference-profile';
-import { seededRandom as random } from '../../testdata/random';
+import { seededRandom as random } from '@mlops/statistics';
 
 const WORDS = ['the', 'film', 'is', 'a', 'good', 'bad', 'story', 'of', 'love', 'and', 'war', 'with', 'great', 'acting', 'dull', 'plot'];
 const profiler = TextProfiler.fromVocab(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', ...WORDS]);
