@@ -2,10 +2,10 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { PassThrough } from 'node:stream';
 import { Redis } from 'ioredis';
 import { ApiKeyStore } from '@mlops/auth';
 import { run } from '../run';
+import { captureIo } from '../testing';
 
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const prefix = `test:${randomUUID().slice(0, 8)}:apikeys:`;
@@ -18,14 +18,9 @@ after(async () => {
 });
 
 async function mlops(args: string[], env: NodeJS.ProcessEnv = { REDIS_URL, AUTH_API_KEY_PREFIX: prefix }) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await run(['keys', ...args], { stdin: new PassThrough(), stdout, stderr, env });
-  return { code, out, err };
+  const t = captureIo(env);
+  const code = await run(['keys', ...args], t.io);
+  return { code, out: t.out(), err: t.err() };
 }
 
 test('create prints the key once; it verifies with its scopes; list shows it without the secret; revoke ends it', async () => {

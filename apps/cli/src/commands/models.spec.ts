@@ -3,19 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { ModelStore } from '@mlops/model-registry';
 import { run } from '../run';
-
-function io(env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  return { io: { stdin: new PassThrough(), stdout, stderr, env }, out: () => out, err: () => err };
-}
+import { captureIo as io } from '../testing';
 
 const config = { id2label: { 0: 'NEGATIVE', 1: 'POSITIVE' }, max_position_embeddings: 64 };
 

@@ -2,20 +2,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { run } from '../run';
+import { captureIo } from '../testing';
 
 const repoRoot = path.resolve(__dirname, '../../../..');
 
 async function stats(...args: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await run(['stats', ...args], { stdin: new PassThrough(), stdout, stderr, env: {} });
-  return { code, out, err, json: () => JSON.parse(out) as Record<string, unknown> };
+  const t = captureIo();
+  const code = await run(['stats', ...args], t.io);
+  return { code, out: t.out(), err: t.err(), json: () => JSON.parse(t.out()) as Record<string, unknown> };
 }
 
 /** Expected figures from SciPy/statsmodels (see tools/statistics/make-goldens.py), to 1e-9 relative. */

@@ -3,23 +3,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { ModelStore } from '@mlops/model-registry';
 import { run } from '../run';
+import { captureIo as io } from '../testing';
 
 const repoRoot = path.resolve(__dirname, '../../../..');
 const sampleArchive = path.join(repoRoot, 'libs/training/testdata/sst2-sample.zip');
 const vocabFile = path.resolve(repoRoot, process.env.VOCAB_FILE || '../shared/models/bert-base-uncased/vocab.txt');
-
-function io(env: NodeJS.ProcessEnv = {}) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  return { io: { stdin: new PassThrough(), stdout, stderr, env }, out: () => out, err: () => err };
-}
 
 const tmp = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
