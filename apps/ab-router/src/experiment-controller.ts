@@ -130,6 +130,10 @@ export class ExperimentController {
     }
     const current = this.deps.registry.get(command.experimentId);
     if (current?.lastCommandId === command.commandId) return; // already applied (a redelivery)
+    // Routers of other deployments (another MODEL_NAME) may share the broker: an experiment on
+    // another model is theirs to answer. A create naming no model is for the default of whoever leads.
+    const modelName = current?.spec.model_name ?? (command.type === 'create' ? command.spec?.model_name : undefined);
+    if (modelName !== undefined && modelName !== this.config.modelName) return;
     try {
       const next = applyCommand(current, command, {
         defaultModelName: this.config.modelName,

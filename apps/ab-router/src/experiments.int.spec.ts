@@ -185,6 +185,8 @@ after(async () => {
 
 const abSpec: ExperimentSpec = {
   experiment_id: `test-ab-${runId}`,
+  // Named, so routers of other runs on the same broker (other MODEL_NAMEs) leave its commands alone.
+  model_name: modelName,
   control_variant: 'current',
   treatment_variants: ['challenger'],
   variants: { current: 'v1', challenger: 'v2' },
@@ -261,6 +263,7 @@ test('a canary whose accuracy breaks its guardrail is rolled back and its traffi
   const id = `test-canary-${runId}`;
   const spec: ExperimentSpec = {
     experiment_id: id,
+    model_name: modelName,
     kind: 'canary',
     control_variant: 'stable',
     treatment_variants: ['canary'],
@@ -281,6 +284,17 @@ test('a canary whose accuracy breaks its guardrail is rolled back and its traffi
   assert.match(rolledBack.decisions.at(-1)?.reason ?? '', /guardrail broken: canary accuracy 0\.\d+ is 0\.\d+ below control \(limit 0\.1\)/);
   const [after] = await routeRequests(['canary-subject-1']);
   assert.deepEqual([after.routing.reason, after.modelVersion], ['alias', 'v2']);
+});
+
+test('a command for an experiment on another model is left to that model\'s routers', async () => {
+  const experimentId = `test-foreign-${runId}`;
+  const commandId = randomUUID();
+  const spec = { ...abSpec, experiment_id: experimentId, model_name: `test-other-model-${runId}` };
+  await send(TOPICS.experimentsCommands.name, [{ key: experimentId, value: { schemaVersion: 1, commandId, type: 'create', experimentId, spec, requestedBy: 'spec', at: Date.now() } }]);
+  // A command this router did apply is answered well within this (see the specs above).
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  assert.equal(app.registry.get(experimentId), undefined);
+  assert.equal(events.filter((e) => 'commandId' in e && e.commandId === commandId).length, 0, 'neither applied nor refused');
 });
 
 test('a state topic created before it was declared compacted is switched to compaction, once', async () => {

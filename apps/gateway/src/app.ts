@@ -156,7 +156,7 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
   // To add one, add an entry (e.g. '/experiments': experimentsRouter(...)).
   const modelStore = config.modelStoreDir ? new ModelStore(config.modelStoreDir) : undefined;
   const adminContext: AdminContext = { config, catalog, producer, apiKeys, modelStore, isAccepting };
-  const experiments = experimentsAdmin({ kafka: deps.kafka, producer, logger: log, instanceId: config.instanceId, isAccepting });
+  const experiments = experimentsAdmin({ kafka: deps.kafka, producer, logger: log, instanceId: config.instanceId, modelName: config.modelName, isAccepting });
   const adminRouters: Record<string, Router> = {
     '/models': modelsAdminRouter(adminContext),
     '/train': trainingAdminRouter(adminContext),

@@ -36,6 +36,8 @@ export interface ExperimentsAdminOptions {
   producer: MessageProducer;
   logger: Logger;
   instanceId: string;
+  /** The model an experiment is on when its spec names none (the gateway's MODEL_NAME). */
+  modelName: string;
   isAccepting: () => boolean;
   /** How long a command waits for the ab-router's answer, ms. */
   commandTimeoutMs?: number;
@@ -153,7 +155,9 @@ export function experimentsAdmin(options: ExperimentsAdminOptions): { router: Ro
   });
 
   router.post('/', async (req, res) => {
-    const spec = assertValid(ExperimentSpec, jsonObjectBody(req), 'request body');
+    const given = assertValid(ExperimentSpec, jsonObjectBody(req), 'request body');
+    // Named here, so only the routers of this model answer it when deployments share a broker.
+    const spec = { ...given, model_name: given.model_name ?? options.modelName };
     const problems = experimentSpecProblems(spec);
     if (problems.length > 0) throw new PlatformError('VALIDATION_ERROR', problems.join('; '));
     await view.ready();
