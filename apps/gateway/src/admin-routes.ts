@@ -24,7 +24,7 @@ export interface AdminContext {
   isAccepting: () => boolean;
 }
 
-const MoveAliasRequest = Type.Object(
+export const MoveAliasRequest = Type.Object(
   {
     version: Type.String({ minLength: 1, maxLength: 128, description: 'The model version the alias points at afterwards' }),
     reason: Type.Optional(Type.String({ maxLength: 1000, description: 'Why, for the audit trail and models.events' })),

@@ -43,7 +43,7 @@ export interface ExperimentsAdminOptions {
   commandTimeoutMs?: number;
 }
 
-const ActionBody = Type.Object(
+export const ExperimentActionBody = Type.Object(
   { variant: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), reason: Type.Optional(Type.String({ maxLength: 1000 })) },
   { additionalProperties: false },
 );
@@ -171,7 +171,7 @@ export function experimentsAdmin(options: ExperimentsAdminOptions): { router: Ro
   router.post('/:experimentId/:action', async (req, res) => {
     const type = req.params.action as ExperimentCommandType;
     if (!ACTIONS.includes(type)) throw new PlatformError('NOT_FOUND', `no experiment action '${req.params.action}' (${ACTIONS.join(', ')})`);
-    const body = req.body === undefined || (typeof req.body === 'object' && req.body !== null && Object.keys(req.body).length === 0) ? {} : assertValid(ActionBody, jsonObjectBody(req), 'request body');
+    const body = req.body === undefined || (typeof req.body === 'object' && req.body !== null && Object.keys(req.body).length === 0) ? {} : assertValid(ExperimentActionBody, jsonObjectBody(req), 'request body');
     await known(req.params.experimentId);
     res.json(await command(res, type, req.params.experimentId, body));
   });

@@ -4,9 +4,11 @@
  * validate the requests.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { buildOpenApiDocument } from '@mlops/schemas';
+import { Experiment, ExperimentSpec, buildOpenApiDocument } from '@mlops/schemas';
+import { MoveAliasRequest } from './admin-routes';
 import { CreateKeyRequest, FeedbackRequest, FeedbackResponse, TrainRequest, V2Error, V2InferResponse, v2InferRequestSchema } from './api-schemas';
 import type { GatewayConfig } from './config';
+import { ExperimentActionBody } from './experiments-routes';
 import { featureOpenApiPaths } from './feature-routes-openapi';
 
 const plain = (schema: TSchema) => JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
@@ -35,6 +37,43 @@ export function buildGatewayOpenApi(config: GatewayConfig, platformVersion: stri
       },
     },
     '/admin/models': { get: { summary: 'Models, aliases and served versions', operationId: 'adminModels', security: CREDENTIALS, responses: { '200': answer('The catalog'), ...adminErrors } } },
+    '/admin/models/{model}/aliases/{alias}': {
+      put: {
+        summary: 'Point an alias (e.g. production) at a version: promote or roll back',
+        description: 'Moves the alias in the model store and announces it on models.events; serving switches once the version is loaded.',
+        operationId: 'adminMoveAlias',
+        security: CREDENTIALS,
+        parameters: ['model', 'alias'].map((name) => ({ name, in: 'path', required: true, schema: { type: 'string', pattern: '^[a-zA-Z0-9][a-zA-Z0-9._-]{0,127}$' } })),
+        requestBody: body(MoveAliasRequest),
+        responses: { '200': answer('The alias moved'), '400': productError('Invalid name or body'), '404': productError('No such model or version'), '503': productError('No model store or no Kafka'), ...adminErrors },
+      },
+    },
+    '/admin/experiments': {
+      get: { summary: 'Experiments with their status and recommendation', operationId: 'adminListExperiments', security: CREDENTIALS, responses: { '200': answer('The experiments'), ...adminErrors } },
+      post: {
+        summary: 'Create an experiment (draft); the ab-router answers with its state',
+        operationId: 'adminCreateExperiment',
+        security: CREDENTIALS,
+        requestBody: body(ExperimentSpec),
+        responses: { '201': answer('The new experiment', Experiment), '400': productError('Invalid spec, or the ab-router refused it'), '504': productError('No ab-router answered'), ...adminErrors },
+      },
+    },
+    '/admin/experiments/{experiment_id}': {
+      get: { summary: 'One experiment: metrics, analysis, decision log', operationId: 'adminGetExperiment', security: CREDENTIALS, parameters: [{ name: 'experiment_id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': answer('The experiment', Experiment), '404': productError('No such experiment'), ...adminErrors } },
+    },
+    '/admin/experiments/{experiment_id}/{action}': {
+      post: {
+        summary: 'start, stop, promote or rollback an experiment',
+        operationId: 'adminExperimentAction',
+        security: CREDENTIALS,
+        parameters: [
+          { name: 'experiment_id', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'action', in: 'path', required: true, schema: { type: 'string', enum: ['start', 'stop', 'promote', 'rollback'] } },
+        ],
+        requestBody: { ...body(ExperimentActionBody), required: false },
+        responses: { '200': answer('The new state', Experiment), '400': productError('Refused by the ab-router (the message says why)'), '404': productError('No such experiment or action'), ...adminErrors },
+      },
+    },
     '/admin/train': {
       post: { summary: 'Ask the trainer for a run', operationId: 'adminTrain', security: CREDENTIALS, requestBody: body(TrainRequest), responses: { '202': answer('Published to training.requests'), ...adminErrors } },
     },

@@ -105,8 +105,12 @@ test('unknown routes are 404s in the error shape; docs and OpenAPI are served', 
   const missing = await fetch(`${base}/nope`);
   assert.equal(missing.status, 404);
   assertErrorShape((await missing.json()) as Record<string, unknown>, 'not_found', /no route for GET \/nope/);
-  const openapi = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string };
+  const openapi = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
   assert.equal(openapi.openapi, '3.1.0');
+  // Every admin route is documented, with the methods it answers.
+  assert.deepEqual(Object.keys(openapi.paths['/admin/models/{model}/aliases/{alias}']), ['put']);
+  assert.deepEqual(Object.keys(openapi.paths['/admin/experiments']).sort(), ['get', 'post']);
+  assert.deepEqual(Object.keys(openapi.paths['/admin/experiments/{experiment_id}/{action}']), ['post']);
   const docs = await fetch(`${base}/docs`);
   assert.match(await docs.text(), /swagger-ui-bundle\.js/);
   const bundle = await fetch(`${base}/docs/assets/swagger-ui-bundle.js`);
