@@ -18,6 +18,8 @@ export const InferenceConfigSchema = Type.Object(
     maxQueuedSequences: Type.Integer({ minimum: 1, default: 4096 }),
     /** onnxruntime intra-op threads per session; 0 = one per core. */
     intraOpThreads: Type.Integer({ minimum: 0, default: 0 }),
+    /** Where model runs happen: 'worker' keeps the event loop (Kafka I/O) free while the model computes. */
+    modelThread: Type.Union([Type.Literal('worker'), Type.Literal('caller')], { default: 'worker' }),
     /** Versions kept loaded per model besides the aliased ones (newest first). */
     extraLoadedVersions: Type.Integer({ minimum: 0, default: 2 }),
     /** Request ids remembered to skip redelivered work. */

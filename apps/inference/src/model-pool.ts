@@ -32,7 +32,7 @@ export class ModelPool {
 
   constructor(
     private readonly store: ModelStore,
-    private readonly options: BatcherOptions & { intraOpThreads: number; extraLoadedVersions: number },
+    private readonly options: BatcherOptions & { intraOpThreads: number; modelThread: 'worker' | 'caller'; extraLoadedVersions: number },
     private readonly logger: Logger,
     private readonly observer: (info: ModelVersionInfo) => BatchObserver = () => ({}),
   ) {}
@@ -100,7 +100,7 @@ export class ModelPool {
       if (this.served.has(wantedKey)) continue;
       const [modelName, version] = wantedKey.split(':');
       try {
-        const model = await LoadedModel.load(this.store.readVersion(modelName, version), { intraOpThreads: this.options.intraOpThreads });
+        const model = await LoadedModel.load(this.store.readVersion(modelName, version), { intraOpThreads: this.options.intraOpThreads, thread: this.options.modelThread });
         const batcher = new DynamicBatcher(model, this.options, this.observer(model.info));
         this.served.set(wantedKey, { model, batcher });
         change.loaded.push(model.info);

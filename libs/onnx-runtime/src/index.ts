@@ -1,2 +1,2 @@
-export { OnnxClassifier, type EncodedBatch } from './onnx-classifier';
+export { OnnxClassifier, type ClassifierOptions, type EncodedBatch } from './onnx-classifier';
 export { LoadedModel, softmaxPredictions } from './loaded-model';

@@ -39,3 +39,21 @@ test('a session opens from bytes as well as from a file', async () => {
   assert.equal(logits.length, 2);
   await classifier.dispose();
 });
+
+test('a model on a worker thread answers exactly as on the calling thread', async () => {
+  const store = new ModelStore(fs.mkdtempSync(path.join(os.tmpdir(), 'ort-')));
+  store.registerVersion('m', { model: onnx, vocab, config: { id2label: { 0: 'NEGATIVE', 1: 'POSITIVE' }, max_length: 16 } });
+  const version = store.readVersion('m', 'v1');
+  const [caller, worker] = await Promise.all([LoadedModel.load(version, { intraOpThreads: 1 }), LoadedModel.load(version, { intraOpThreads: 1, thread: 'worker' })]);
+  try {
+    const texts = ['good film', 'bad bad film', 'film'];
+    assert.deepEqual(await worker.predict(texts), await caller.predict(texts));
+  } finally {
+    await Promise.all([caller.dispose(), worker.dispose()]);
+  }
+});
+
+test('a worker whose model cannot be opened fails the load with the reason', async () => {
+  await assert.rejects(OnnxClassifier.create(Uint8Array.of(1, 2, 3), { numLabels: 2, intraOpThreads: 1, thread: 'worker' }), /protobuf|parse|model/i);
+});
+

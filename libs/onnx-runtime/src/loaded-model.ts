@@ -5,7 +5,7 @@
 import { WordPieceTokenizer } from '@mlops/tokenizer';
 import type { ModelVersion } from '@mlops/model-registry';
 import type { ModelVersionInfo, Prediction } from '@mlops/schemas';
-import { OnnxClassifier, type EncodedBatch } from './onnx-classifier';
+import { OnnxClassifier, type ClassifierOptions, type EncodedBatch } from './onnx-classifier';
 
 export class LoadedModel {
   private constructor(
@@ -15,9 +15,9 @@ export class LoadedModel {
     private readonly classifier: OnnxClassifier,
   ) {}
 
-  static async load(version: ModelVersion, options: { intraOpThreads: number; totalParameters?: number }): Promise<LoadedModel> {
+  static async load(version: ModelVersion, options: { intraOpThreads: number; thread?: ClassifierOptions['thread']; totalParameters?: number }): Promise<LoadedModel> {
     const tokenizer = WordPieceTokenizer.fromVocabFile(version.vocabPath);
-    const classifier = await OnnxClassifier.create(version.modelPath, { intraOpThreads: options.intraOpThreads, numLabels: version.config.labels.length });
+    const classifier = await OnnxClassifier.create(version.modelPath, { intraOpThreads: options.intraOpThreads, thread: options.thread, numLabels: version.config.labels.length });
     const info: ModelVersionInfo = {
       modelName: version.modelName,
       modelVersion: version.version,
