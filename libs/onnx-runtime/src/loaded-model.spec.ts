@@ -57,3 +57,20 @@ test('a worker whose model cannot be opened fails the load with the reason', asy
   await assert.rejects(OnnxClassifier.create(Uint8Array.of(1, 2, 3), { numLabels: 2, intraOpThreads: 1, thread: 'worker' }), /protobuf|parse|model/i);
 });
 
+test('a batch split into runs by length answers each text as one padded run does, in the order given', async () => {
+  const store = new ModelStore(fs.mkdtempSync(path.join(os.tmpdir(), 'ort-')));
+  store.registerVersion('m', { model: onnx, vocab, config: { id2label: { 0: 'NEGATIVE', 1: 'POSITIVE' }, max_length: 16 } });
+  const version = store.readVersion('m', 'v1');
+  const [oneRun, split] = await Promise.all([LoadedModel.load(version, { intraOpThreads: 1, runOverheadTokens: Infinity }), LoadedModel.load(version, { intraOpThreads: 1, runOverheadTokens: 0 })]);
+  try {
+    const texts = ['good film film film bad bad good', 'bad', 'film good', 'good', 'bad bad bad bad bad bad bad film'];
+    const expected = await oneRun.predict(texts);
+    const actual = await split.predict(texts);
+    actual.forEach((p, i) => {
+      assert.equal(p.label, expected[i].label);
+      assert.ok(Math.abs(p.confidence - expected[i].confidence) < 1e-6);
+    });
+  } finally {
+    await Promise.all([oneRun.dispose(), split.dispose()]);
+  }
+});

@@ -6,6 +6,7 @@ import { WordPieceTokenizer } from '@mlops/tokenizer';
 import type { ModelVersion } from '@mlops/model-registry';
 import type { ModelVersionInfo, Prediction } from '@mlops/schemas';
 import { OnnxClassifier, type ClassifierOptions, type EncodedBatch } from './onnx-classifier';
+import { planRuns } from './length-buckets';
 
 export class LoadedModel {
   private constructor(
@@ -13,9 +14,15 @@ export class LoadedModel {
     readonly info: ModelVersionInfo,
     private readonly tokenizer: WordPieceTokenizer,
     private readonly classifier: OnnxClassifier,
+    /** What one more model run costs, in tokens of compute (see length-buckets.ts). */
+    private runOverheadTokens = Infinity,
   ) {}
 
-  static async load(version: ModelVersion, options: { intraOpThreads: number; thread?: ClassifierOptions['thread']; totalParameters?: number }): Promise<LoadedModel> {
+  /** `runOverheadTokens` fixes the cost of a run instead of measuring it (Infinity: never split a batch). */
+  static async load(
+    version: ModelVersion,
+    options: { intraOpThreads: number; thread?: ClassifierOptions['thread']; totalParameters?: number; runOverheadTokens?: number },
+  ): Promise<LoadedModel> {
     const tokenizer = WordPieceTokenizer.fromVocabFile(version.vocabPath);
     const classifier = await OnnxClassifier.create(version.modelPath, { intraOpThreads: options.intraOpThreads, thread: options.thread, numLabels: version.config.labels.length });
     const info: ModelVersionInfo = {
@@ -31,7 +38,32 @@ export class LoadedModel {
     };
     const model = new LoadedModel(version, info, tokenizer, classifier);
     await model.predict(['warm up']); // the first run allocates; do it before taking traffic
+    model.runOverheadTokens = options.runOverheadTokens ?? (await model.measureRunOverhead());
     return model;
+  }
+
+  /**
+   * Times a short and a long run (best of a few each) and solves `ms = overhead + perToken × tokens`
+   * for the overhead in tokens. Where the long run costs less than twice the short one, tokens are
+   * cheap next to a run (a small model) and a batch is never split.
+   */
+  private async measureRunOverhead(): Promise<number> {
+    const timeRun = async (rows: number, words: number, times: number) => {
+      const batch = this.encode(Array.from({ length: rows }, () => Array.from({ length: words }, () => 'film').join(' ')));
+      let fastest = Infinity;
+      for (let i = 0; i < times; i++) {
+        const started = performance.now();
+        await this.classifier.logits(batch);
+        fastest = Math.min(fastest, performance.now() - started);
+      }
+      return { ms: fastest, tokens: batch.batchSize * batch.sequenceLength };
+    };
+    const words = Math.max(1, Math.min(62, this.info.maxLength - 2));
+    const short = await timeRun(1, Math.min(14, words), 3);
+    const long = await timeRun(16, words, 2);
+    if (long.ms < 2 * short.ms) return Infinity;
+    const perToken = (long.ms - short.ms) / (long.tokens - short.tokens);
+    return Math.max(0, (short.ms - perToken * short.tokens) / perToken);
   }
 
   encode(texts: string[]): EncodedBatch {
@@ -39,10 +71,19 @@ export class LoadedModel {
     return { inputIds: encoded.inputIds, attentionMask: encoded.attentionMask, batchSize: encoded.batchSize, sequenceLength: encoded.sequenceLength };
   }
 
+  /** Runs the texts as one batch, or as several of similar lengths where that costs less padding. */
   async predict(texts: string[]): Promise<Prediction[]> {
     const batch = this.encode(texts);
-    const logits = await this.classifier.logits(batch);
-    return softmaxPredictions(logits, batch.batchSize, this.info.labels);
+    const lengths = texts.length > 1 && Number.isFinite(this.runOverheadTokens) ? rowLengths(batch) : [];
+    const runs = lengths.length > 0 ? planRuns(lengths, this.runOverheadTokens) : [];
+    if (runs.length <= 1) return softmaxPredictions(await this.classifier.logits(batch), batch.batchSize, this.info.labels);
+    const predictions: Prediction[] = new Array(texts.length);
+    for (const rows of runs) {
+      const part = selectRows(batch, rows, lengths);
+      const answers = softmaxPredictions(await this.classifier.logits(part), part.batchSize, this.info.labels);
+      rows.forEach((row, i) => (predictions[row] = answers[i]));
+    }
+    return predictions;
   }
 
   async dispose(): Promise<void> {
@@ -68,6 +109,30 @@ export function softmaxPredictions(logits: Float32Array, batchSize: number, labe
     predictions[row] = { label: labels[best], confidence: 1 / sum };
   }
   return predictions;
+}
+
+function rowLengths(batch: EncodedBatch): number[] {
+  const lengths: number[] = new Array(batch.batchSize);
+  for (let row = 0; row < batch.batchSize; row++) {
+    let length = 0;
+    const start = row * batch.sequenceLength;
+    for (let col = 0; col < batch.sequenceLength; col++) length += Number(batch.attentionMask[start + col]);
+    lengths[row] = length;
+  }
+  return lengths;
+}
+
+/** The given rows, padded only to the longest of them. */
+function selectRows(batch: EncodedBatch, rows: readonly number[], lengths: readonly number[]): EncodedBatch {
+  const sequenceLength = Math.max(...rows.map((row) => lengths[row]));
+  const inputIds = new BigInt64Array(rows.length * sequenceLength);
+  const attentionMask = new BigInt64Array(rows.length * sequenceLength);
+  rows.forEach((row, i) => {
+    const from = row * batch.sequenceLength;
+    inputIds.set(batch.inputIds.subarray(from, from + sequenceLength), i * sequenceLength);
+    attentionMask.set(batch.attentionMask.subarray(from, from + sequenceLength), i * sequenceLength);
+  });
+  return { inputIds, attentionMask, batchSize: rows.length, sequenceLength };
 }
 
 /** float32 weights: 4 bytes each; the graph's own bytes are negligible beside them. */
