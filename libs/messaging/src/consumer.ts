@@ -138,7 +138,16 @@ export class ValidatingConsumer<S extends TSchema> {
           else accepted.push(decoded);
           last = message;
         }
-        if (accepted.length > 0) await this.options.handleBatch(accepted);
+        if (accepted.length > 0) {
+          // A batch may take longer than the session timeout (a backlog queued behind a model):
+          // keep heartbeating meanwhile, or the group evicts us and redelivers the work to another.
+          const beating = setInterval(() => void heartbeat().catch(() => undefined), 1_000);
+          try {
+            await this.options.handleBatch(accepted);
+          } finally {
+            clearInterval(beating);
+          }
+        }
         // Every message up to `last` is handled or dead-lettered, also when a stop began meanwhile.
         if (last && !isStale()) resolveOffset(last.offset);
         if (!isRunning()) {
