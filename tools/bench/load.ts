@@ -63,7 +63,7 @@ export async function kafkaLoad(brokers: string[], texts: string[], options: { w
   let sent = 0;
   let done = 0;
   let stopAt = 0;
-  let finish: () => void = () => {};
+  let finish: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   await producer.connect();
   await consumer.connect();
