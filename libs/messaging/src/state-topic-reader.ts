@@ -39,13 +39,21 @@ export class StateTopicReader<S extends TSchema> {
       logger: options.logger,
       fromBeginning: true,
       onDeadLetter: options.onDeadLetter,
+      // A dead-lettered event is behind us too: without this, one at the end of a partition would
+      // hold caughtUp() until its timeout.
+      onRejected: async (rejected) => this.advance(rejected.partition, rejected.offset),
       handleBatch: async (messages) => {
         for (const message of messages) {
           options.apply(message.value);
-          this.consumed.set(message.partition, BigInt(message.offset));
+          this.advance(message.partition, message.offset);
         }
       },
     });
+  }
+
+  private advance(partition: number, offset: string): void {
+    const position = BigInt(offset);
+    if (position > (this.consumed.get(partition) ?? -1n)) this.consumed.set(partition, position);
   }
 
   get isHealthy(): boolean {
