@@ -6,7 +6,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import jwt from 'jsonwebtoken';
-import { startInProcessGateway, type InProcessGateway } from './testing/gateway-harness';
+import { randomUUID } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
+import { TOPICS, type Experiment } from '@mlops/schemas';
+import { KAFKA_BROKERS, startInProcessGateway, type InProcessGateway } from './testing/gateway-harness';
 
 const secret = 'a-shared-secret-for-the-experiments-admin-spec';
 const issuer = 'https://auth.example';
@@ -56,4 +59,40 @@ test('unknown experiments and actions are 404s naming them', async () => {
   assert.equal((await call('/no-such-experiment/start', { scope: 'admin', body: {} })).status, 404);
   const action = await call('/no-such-experiment/frobnicate', { scope: 'admin', body: {} });
   assert.match(String(action.body.message), /no experiment action 'frobnicate' \(start, stop, promote, rollback\)/);
+});
+
+test('a list row carries the traffic split and the first comparison of the latest analysis', async () => {
+  const experimentId = `spec-row-${randomUUID().slice(0, 8)}`;
+  const now = Date.now();
+  const experiment: Experiment = {
+    experimentId,
+    spec: { experiment_id: experimentId, model_name: 'distilbert-sentiment', control_variant: 'a', treatment_variants: ['b'], variants: { a: 'v1', b: 'v2' }, traffic_allocation: { a: 70, b: 30 }, success_metrics: ['accuracy'], minimum_sample_size: 10 },
+    status: 'running',
+    revision: 3,
+    createdAt: now,
+    updatedAt: now,
+    rampStep: 0,
+    rampStepPredictions: 0,
+    liveVariant: 'a',
+    metrics: {},
+    analysis: { recommendation: 'keep running', comparisons: [{ ready: true, treatment: 'b', control: 'a', decision: 'continue', estimate: { difference: 0.031, ci: [-0.01, 0.072] }, pValues: { sequentialAdjusted: 0.21 } }] },
+    history: [],
+    decisions: [],
+  };
+  const kafka = new Kafka({ clientId: 'spec-experiments-row', brokers: KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+  const producer = kafka.producer();
+  await producer.connect();
+  await producer.send({ topic: TOPICS.experimentsEvents.name, messages: [{ key: experimentId, value: JSON.stringify({ schemaVersion: 1, type: 'experiment-state', experiment, at: now }) }] });
+  await producer.disconnect();
+  const deadline = Date.now() + 10_000;
+  let row: Record<string, unknown> | undefined;
+  while (!row && Date.now() < deadline) {
+    row = ((await call('', { scope: 'admin' })).body.experiments as Record<string, unknown>[]).find((e) => e.experiment_id === experimentId);
+    if (!row) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  assert.deepEqual(row?.variants, [
+    { name: 'a', model_version: 'v1', traffic: 70 },
+    { name: 'b', model_version: 'v2', traffic: 30 },
+  ]);
+  assert.deepEqual(row?.analysis, { treatment: 'b', effect: 0.031, ci: [-0.01, 0.072], p_value: 0.21, decision: 'continue' });
 });

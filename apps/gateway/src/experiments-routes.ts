@@ -110,6 +110,16 @@ class ExperimentsView {
   }
 }
 
+/** The first treatment's comparison, as a list row shows it: effect, its CI, the sequential p-value, the decision. */
+function analysisSummary(experiment: Experiment): Record<string, unknown> | null {
+  const comparisons = experiment.analysis?.comparisons;
+  const first = Array.isArray(comparisons) ? (comparisons[0] as Record<string, unknown> | undefined) : undefined;
+  if (!first || first.ready !== true) return null;
+  const estimate = first.estimate as { difference: number; ci: [number, number] };
+  const pValues = first.pValues as { sequentialAdjusted: number };
+  return { treatment: first.treatment, effect: estimate.difference, ci: estimate.ci, p_value: pValues.sequentialAdjusted, decision: first.decision };
+}
+
 export function experimentsAdmin(options: ExperimentsAdminOptions): { router: Router; stop(): Promise<void> } {
   const view = new ExperimentsView(options);
   const router = express.Router();
@@ -150,6 +160,8 @@ export function experimentsAdmin(options: ExperimentsAdminOptions): { router: Ro
         revision: e.revision,
         recommendation: e.analysis?.recommendation ?? null,
         updated_at: new Date(e.updatedAt).toISOString(),
+        variants: Object.entries(e.spec.variants).map(([name, version]) => ({ name, model_version: version, traffic: e.spec.traffic_allocation?.[name] ?? null })),
+        analysis: analysisSummary(e),
       }));
     res.json({ experiments });
   });
