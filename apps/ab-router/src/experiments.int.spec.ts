@@ -71,12 +71,12 @@ async function startApp(instance: string): Promise<AbRouterApp> {
   return started;
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000, state: () => unknown = () => undefined): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; state: ${JSON.stringify(state())}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
@@ -226,7 +226,11 @@ test('real requests are split 50/50 by subject, and a subject keeps its variant'
 
 test('the better challenger is promoted: production moves in the store and on models.events, with the evidence logged', async () => {
   await scoreAndLabel(firstWave, { current: 0.5, challenger: 0.9 });
-  const done = await until('the automated promotion', () => app.registry.get(abSpec.experiment_id)?.status === 'completed' && app.registry.get(abSpec.experiment_id));
+  const experimentNow = () => {
+    const e = app.registry.get(abSpec.experiment_id);
+    return e && { status: e.status, leader: app.controller.isLeader, metrics: Object.fromEntries(Object.entries(e.metrics).map(([v, m]) => [v, [m.predictions, m.labelled, m.correct]])), decisions: e.decisions.slice(-3), recommendation: e.analysis?.recommendation };
+  };
+  const done = await until('the automated promotion', () => app.registry.get(abSpec.experiment_id)?.status === 'completed' && app.registry.get(abSpec.experiment_id), 30_000, experimentNow);
   assert.equal(done.liveVariant, 'challenger');
   assert.equal(store.aliases(modelName).production, 'v2');
   const moved = await until('alias-moved on models.events', () => modelEvents.find((e) => e.type === 'alias-moved' && e.modelVersion === 'v2'));
@@ -241,7 +245,7 @@ test('the better challenger is promoted: production moves in the store and on mo
   const assigned = await until('settled assignment counts', () => {
     const counts = app.registry.instanceCounts(abSpec.experiment_id, `test-${runId}-a`);
     return (counts.current ?? 0) + (counts.challenger ?? 0) === firstWave.length && counts;
-  });
+  }, 30_000, () => app.registry.instanceCounts(abSpec.experiment_id, `test-${runId}-a`));
   assert.equal(assigned.challenger, firstWave.filter((r) => r.routing.variant === 'challenger').length);
   assert.match(promoted?.reason ?? '', /treatment is better \(sequential adjusted p = /);
 });
