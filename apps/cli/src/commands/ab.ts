@@ -12,6 +12,7 @@ import type { AnalysisPoint, Experiment } from '@mlops/schemas';
 import type { CliCommand, CliIo } from '../command';
 import { UsageError } from '../command';
 import { gatewayUrl, parse, writeJson } from '../args';
+import { callGateway, HttpFailure } from '../gateway-client';
 
 const usage = `Usage: mlops ab <subcommand> [options] [--gateway URL]
 
@@ -39,30 +40,7 @@ const OPTIONS = {
   out: { type: 'string' },
 } as const;
 
-class HttpFailure extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function call<T>(io: CliIo, url: string, route: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = {
-    ...(io.env.MLOPS_API_KEY ? { 'x-api-key': io.env.MLOPS_API_KEY } : {}),
-    ...(io.env.MLOPS_TOKEN ? { authorization: `Bearer ${io.env.MLOPS_TOKEN}` } : {}),
-  };
-  let response: Response;
-  try {
-    response = await fetch(url + route, body === undefined ? { headers } : { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  } catch (error) {
-    throw new HttpFailure(0, `cannot reach the gateway at ${url} (${(error as Error).cause ?? (error as Error).message}); is the platform running (npm start)?`);
-  }
-  const answer = (await response.json()) as T & { error?: string; message?: string };
-  if (!response.ok) throw new HttpFailure(response.status, `${response.status} ${answer.error}: ${answer.message}`);
-  return answer;
-}
+const call = <T>(io: CliIo, url: string, route: string, body?: unknown) => callGateway<T>(io, url, route, body);
 
 /** The experiments of a YAML file in the config format, each with its id. */
 export function specsFromYaml(text: string, only?: string): Record<string, unknown>[] {

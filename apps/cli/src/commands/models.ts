@@ -1,23 +1,46 @@
 import { ModelStore } from '@mlops/model-registry';
 import type { CliCommand } from '../command';
 import { UsageError } from '../command';
-import { modelStoreDir, parse, writeJson } from '../args';
+import { gatewayUrl, modelStoreDir, parse, writeJson } from '../args';
+import { callGateway, HttpFailure } from '../gateway-client';
 
 const usage = `Usage: mlops models <subcommand> [--store DIR] [--json]
 
 Subcommands:
   list                          every model version with its status, aliases and metrics
   show <model> <version|alias>  one version's config, metrics and lineage
+  promote <model> <version> [--alias production] [--reason TEXT] [--gateway URL]
+                                point the alias at the version on the running platform:
+                                the gateway moves it in the store and announces it on
+                                models.events, and inference swaps without dropping a request
 
-Reads the model store (MODEL_STORE_DIR, default ./model-store).`;
+list and show read the model store (MODEL_STORE_DIR, default ./model-store). promote talks to
+the gateway (GATEWAY_URL, default http://localhost:8000) as an admin: MLOPS_API_KEY is sent as
+X-API-Key, MLOPS_TOKEN (a JWT) as Authorization: Bearer.`;
 
 export const modelsCommand: CliCommand = {
   name: 'models',
   summary: 'List and inspect model versions in the registry',
   usage,
   async run(args, io) {
-    const { values, positionals } = parse(args, { store: { type: 'string' }, json: { type: 'boolean' } });
+    const { values, positionals } = parse(args, { store: { type: 'string' }, json: { type: 'boolean' }, alias: { type: 'string' }, reason: { type: 'string' }, gateway: { type: 'string' } });
     const [sub, ...rest] = positionals;
+    if (sub === 'promote') {
+      const [modelName, version] = rest;
+      if (!modelName || !version) throw new UsageError('promote needs <model> and <version>');
+      const alias = values.alias ?? 'production';
+      const route = `/admin/models/${encodeURIComponent(modelName)}/aliases/${encodeURIComponent(alias)}`;
+      try {
+        const moved = await callGateway<Record<string, unknown>>(io, gatewayUrl(io.env, values.gateway), route, { version, ...(values.reason ? { reason: values.reason } : {}) }, 'PUT');
+        if (values.json) writeJson(io.stdout, moved);
+        else io.stdout.write(`${modelName} ${alias} -> ${version}${moved.previous_version ? ` (was ${String(moved.previous_version)})` : ''}\n`);
+        return 0;
+      } catch (error) {
+        if (!(error instanceof HttpFailure)) throw error;
+        io.stderr.write(`mlops models promote: ${error.message}\n`);
+        return 1;
+      }
+    }
     const store = new ModelStore(modelStoreDir(io.env, values.store));
     if (sub === 'list') {
       const rows = store.listModels().flatMap((modelName) => {
@@ -70,6 +93,6 @@ export const modelsCommand: CliCommand = {
       });
       return 0;
     }
-    throw new UsageError(sub ? `unknown subcommand '${sub}'` : 'give a subcommand: list or show');
+    throw new UsageError(sub ? `unknown subcommand '${sub}'` : 'give a subcommand: list, show or promote');
   },
 };
