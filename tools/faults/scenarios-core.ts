@@ -88,11 +88,15 @@ export async function gracefulShutdown(broker: FaultsBroker, size: LoadSize): Pr
   }
 }
 
+/** The last /ready statuses seen by pollReadiness, for a failed check's detail. */
+let lastStatuses: Record<string, number> = {};
+
 /** Polls every app's /ready until `done(statuses)` or the timeout; returns when, or undefined. */
 async function pollReadiness(platform: FaultPlatform, done: (statuses: number[]) => boolean, timeoutMs: number): Promise<number | undefined> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    if (done(Object.values(await platform.readiness()))) return Date.now();
+    lastStatuses = await platform.readiness();
+    if (done(Object.values(lastStatuses))) return Date.now();
     await sleep(250);
   }
   return undefined;
@@ -118,7 +122,7 @@ export async function brokerRestart(broker: FaultsBroker, steady: LoadSize): Pro
         const startedAt = Date.now();
         const ready = await pollReadiness(platform, (s) => s.every((status) => status === 200), 60_000);
         recoveredAt = ready ?? Date.now();
-        checks.push({ what: 'every app reconnects by itself and is ready again', ok: ready !== undefined, detail: ready ? `${ready - startedAt} ms after the broker answered` : 'not within 60 s' });
+        checks.push({ what: 'every app reconnects by itself and is ready again', ok: ready !== undefined, detail: ready ? `${ready - startedAt} ms after the broker answered` : `not within 60 s: ${JSON.stringify(lastStatuses)}` });
       },
     });
     const summary = run.ledger.summary({ window: run.window });

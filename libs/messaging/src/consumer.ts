@@ -66,6 +66,10 @@ export interface ValidatingConsumerOptions<S extends TSchema> {
   livenessTimeoutMs?: number;
 }
 
+/** First wait before a crashed consumer starts again, ms; doubles per failed attempt up to the max. */
+const RESTART_DELAY_MS = 1_000;
+const RESTART_MAX_DELAY_MS = 30_000;
+
 export class ValidatingConsumer<S extends TSchema> {
   private readonly consumer: Consumer;
   private readonly validate;
@@ -82,9 +86,7 @@ export class ValidatingConsumer<S extends TSchema> {
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: 200,
       allowAutoTopicCreation: false,
-      // kafkajs gives up for good on an error it deems non-retriable, including "group coordinator
-      // not found" after its retries while a broker restarts; a platform consumer must come back by
-      // itself once the broker does, so it restarts (with backoff) until it is stopped.
+      // Retriable crashes restart inside kafkajs until we stop; non-retriable ones: see the CRASH handler.
       retry: { retries: 10, restartOnFailure: async () => this.running },
     });
     this.validate = compileSchema(options.schema);
@@ -93,8 +95,14 @@ export class ValidatingConsumer<S extends TSchema> {
       reportConsumerLag({ group: options.groupId, topic: payload.topic, partition: payload.partition, lag: Math.max(0, Number(payload.offsetLag)) });
     });
     this.consumer.on(this.consumer.events.CRASH, (event) => {
-      this.crashed = !event.payload.restart;
-      this.log.error({ err: event.payload.error, restart: event.payload.restart }, 'consumer crashed');
+      const { error, restart } = event.payload;
+      this.log.error({ err: error, restart }, 'consumer crashed');
+      if (restart || !this.running) return;
+      // kafkajs gives up for good on an error it deems non-retriable, including "group coordinator
+      // not found" once its retries are spent while a broker restarts. A platform consumer must
+      // come back by itself when the broker does, so it starts again, with backoff, until stopped.
+      this.crashed = true;
+      this.restartLater(RESTART_DELAY_MS);
     });
     const contact = () => (this.lastContactAt = Date.now());
     for (const event of [this.consumer.events.FETCH, this.consumer.events.HEARTBEAT, this.consumer.events.GROUP_JOIN, this.consumer.events.END_BATCH_PROCESS]) {
@@ -120,9 +128,30 @@ export class ValidatingConsumer<S extends TSchema> {
     // A dead letter needs its topic: without it the poison message would block its partition.
     const deadLetterTopics = [...new Set(this.options.topics.map((t) => this.options.deadLetterTopic ?? deadLetterTopicFor(t)))];
     await ensureTopics(this.options.kafka, deadLetterTopics.map((name) => ({ name, key: 'as the original topic', partitions: 1 })));
+    this.running = true;
+    await this.consume();
+  }
+
+  private restartLater(delayMs: number): void {
+    setTimeout(() => {
+      if (!this.running) return;
+      this.consume().then(
+        () => {
+          this.crashed = false;
+          this.log.info('consumer started again after a crash');
+        },
+        (error: unknown) => {
+          this.log.error({ err: error, retryInMs: Math.min(delayMs * 2, RESTART_MAX_DELAY_MS) }, 'consumer could not start again');
+          this.restartLater(Math.min(delayMs * 2, RESTART_MAX_DELAY_MS));
+        },
+      );
+    }, delayMs);
+  }
+
+  /** Joins the group and runs the fetch loop (at start, and again after a crash kafkajs gave up on). */
+  private async consume(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
-    this.running = true;
     await this.consumer.run({
       eachBatchAutoResolve: false,
       autoCommitInterval: 1_000,
