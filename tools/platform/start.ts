@@ -47,7 +47,9 @@ async function main(): Promise<void> {
     });
     if (build.status !== 0) throw new Error('the build failed; see above');
 
-    const env = { KAFKA_BROKERS: services.kafkaBrokers, REDIS_URL: services.redisUrl, MODEL_STORE_DIR: modelStoreDir };
+    const featureStorePort = APPS.find((a) => a.app === 'feature-store')?.port;
+    // The gateway proxies /features/* and /admin/drift to the feature store started here.
+    const env = { KAFKA_BROKERS: services.kafkaBrokers, REDIS_URL: services.redisUrl, MODEL_STORE_DIR: modelStoreDir, FEATURE_STORE_URL: `http://127.0.0.1:${featureStorePort}` };
     for (const { app } of apps) {
       const proc = startApp(app, env, { quiet: true });
       running.push(proc);
