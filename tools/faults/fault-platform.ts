@@ -100,8 +100,9 @@ export class FaultPlatform {
     const platform = new FaultPlatform(apps, modelStoreDir, options.brokers);
     for (const spec of apps) spec.process = spawnApp(spec);
     if (!(await platform.waitReady(apps.map((a) => a.name), 120_000))) {
+      const statuses = await platform.readinessDetails();
       await platform.stop();
-      throw new Error('the platform did not become ready within 120 s; see .run/logs/faults-*.log');
+      throw new Error(`the platform did not become ready within 120 s (${statuses}); see .run/logs/faults-*.log`);
     }
     return platform;
   }
@@ -139,6 +140,21 @@ export class FaultPlatform {
       }),
     );
     return Object.fromEntries(statuses);
+  }
+
+  /** Each app's /ready answer (status and body), or why it gave none, for an error message. */
+  async readinessDetails(): Promise<string> {
+    const details = await Promise.all(
+      this.apps.map(async (a) => {
+        try {
+          const response = await fetch(this.url(a.name, '/ready'), { signal: AbortSignal.timeout(2_000) });
+          return `${a.name}: ${response.status} ${await response.text()}`;
+        } catch (error) {
+          return `${a.name}: ${(error as Error).cause ?? (error as Error).message} (exit ${a.process?.child.exitCode ?? 'none'})`;
+        }
+      }),
+    );
+    return details.join('; ');
   }
 
   async waitReady(names: string[], timeoutMs: number): Promise<boolean> {
