@@ -119,13 +119,26 @@ export class OutsideProducer {
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic: outside.replyTopic, numPartitions: 1 }] });
     await admin.disconnect();
     await producer.connect();
+    // Like any real client, it reads on after a crash kafkajs gives up on (e.g. during a broker
+    // restart); otherwise the platform's answers would look lost.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart && !outside.closing) setTimeout(() => void outside.consume(ledger).catch(() => undefined), 1_000);
+    });
+    await outside.consume(ledger);
+    return outside;
+  }
+
+  private closing = false;
+
+  private async consume(ledger: Ledger): Promise<void> {
+    const { consumer, seen } = this;
     await consumer.connect();
-    await consumer.subscribe({ topic: outside.replyTopic, fromBeginning: true });
+    await consumer.subscribe({ topic: this.replyTopic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ partition, message }) => {
         const position = `${partition}:${message.offset}`;
-        if (outside.seen.has(position)) return;
-        outside.seen.add(position);
+        if (seen.has(position)) return;
+        seen.add(position);
         const reply = JSON.parse(message.value?.toString('utf8') ?? 'null') as InferenceReply;
         ledger.answer(
           reply.requestId,
@@ -135,7 +148,6 @@ export class OutsideProducer {
         );
       },
     });
-    return outside;
   }
 
   /** Publishes requests at a steady rate; a request the producer could not publish is an explicit client-side error. */
@@ -163,6 +175,7 @@ export class OutsideProducer {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     await this.consumer.disconnect();
     await this.producer.disconnect();
     const admin = this.kafka.admin();
