@@ -12,11 +12,11 @@
  * navigates; it only offers a sign-in form, and every figure it shows comes from the admin API.
  */
 import express, { type RequestHandler, type Router } from 'express';
-import { PlatformError } from '@mlops/schemas';
 import type { AppMetrics } from '@mlops/observability';
 import { CONSOLE_HTML } from './assets/page';
 import { CONSOLE_SCRIPT } from './assets/script';
 import { CONSOLE_CSS } from './assets/styles';
+import { forwardToFeatureStore } from '../feature-store-proxy';
 import type { Predictor } from '../prediction-routes';
 import { LiveAccuracy } from './live-accuracy';
 import { RequestStats } from './request-stats';
@@ -73,16 +73,7 @@ export function createOpsConsole(options: OpsConsoleOptions): OpsConsole {
   });
 
   router.get('/admin/drift', options.requireAdmin, async (_req, res) => {
-    if (!options.featureStoreUrl) throw new PlatformError('NOT_READY', 'drift status needs the feature store, and the gateway has no feature-store URL configured');
-    const url = new URL('/drift', options.featureStoreUrl);
-    let response: Response;
-    try {
-      response = await fetch(url, { signal: AbortSignal.timeout(options.upstreamTimeoutMs ?? 2000) });
-    } catch (error) {
-      throw new PlatformError('NOT_READY', `the feature store at ${url.origin} did not answer: ${(error as Error).message}`);
-    }
-    if (!response.ok) throw new PlatformError('NOT_READY', `the feature store answered ${response.status} for /drift`);
-    res.set('Cache-Control', 'no-store').json(await response.json());
+    await forwardToFeatureStore({ url: options.featureStoreUrl, timeoutMs: options.upstreamTimeoutMs ?? 2000 }, res, '/drift', { purpose: 'drift status' });
   });
 
   const watchPredictions =
