@@ -5,7 +5,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { ModelStore } from '@mlops/model-registry';
 import { LoadedModel } from '@mlops/onnx-runtime';
-import { DEFAULT_MODEL_NAME, MESSAGE_SCHEMA_VERSION, TOPICS, modelEventKey, type ModelEvent } from '@mlops/schemas';
+import { DEFAULT_MODEL_NAME, TOPICS, aliasMovedEvent, modelEventKey } from '@mlops/schemas';
 import { seedRandomModel } from '../models/seed-model';
 import type { FaultsBroker } from './faults-broker';
 import { FaultPlatform } from './fault-platform';
@@ -29,7 +29,7 @@ async function publishAliasMoved(brokers: string, modelVersion: string, previous
   const kafka = new Kafka({ clientId: 'faults-promoter', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
-  const event: ModelEvent = { schemaVersion: MESSAGE_SCHEMA_VERSION, type: 'alias-moved', modelName: DEFAULT_MODEL_NAME, alias: 'production', modelVersion, previousVersion, reason: 'fault test promotion', at: Date.now() };
+  const event = aliasMovedEvent({ modelName: DEFAULT_MODEL_NAME, alias: 'production', modelVersion, previousVersion, reason: 'fault test promotion' });
   await producer.send({ topic: TOPICS.modelsEvents.name, acks: -1, messages: [{ key: modelEventKey(event), value: JSON.stringify(event) }] });
   await producer.disconnect();
 }

@@ -15,12 +15,12 @@ import {
   MESSAGE_SCHEMA_VERSION,
   PlatformError,
   TOPICS,
+  aliasMovedEvent,
   experimentEventKey,
   modelEventKey,
   type Experiment,
   type ExperimentEvent,
   type ExperimentSpec,
-  type ModelEvent,
 } from '@mlops/schemas';
 import { variantShares } from './assignment';
 import type { AbRouterConfig } from './config';
@@ -203,16 +203,7 @@ export class ExperimentController {
     const version = this.store.resolve(modelName, after.spec.variants[after.liveVariant]);
     if (this.store.aliases(modelName)[this.config.defaultAlias] === version) return;
     const previousVersion = this.store.setAlias(modelName, this.config.defaultAlias, version);
-    const event: ModelEvent = {
-      schemaVersion: MESSAGE_SCHEMA_VERSION,
-      type: 'alias-moved',
-      modelName,
-      alias: this.config.defaultAlias,
-      modelVersion: version,
-      ...(previousVersion ? { previousVersion } : {}),
-      reason,
-      at: this.now(),
-    };
+    const event = aliasMovedEvent({ modelName, alias: this.config.defaultAlias, modelVersion: version, previousVersion, reason, at: this.now() });
     this.log.info({ modelName, modelVersion: version, previousVersion }, `moved ${this.config.defaultAlias}`);
     await this.deps.producer.send(TOPICS.modelsEvents.name, { key: modelEventKey(event), value: event });
   }

@@ -8,7 +8,7 @@ import { Type } from '@sinclair/typebox';
 import type { ApiKeyStore } from '@mlops/auth';
 import type { MessageProducer, ModelCatalog } from '@mlops/messaging';
 import { ModelStoreError, type ModelStore } from '@mlops/model-registry';
-import { MESSAGE_SCHEMA_VERSION, PlatformError, TOPICS, assertValid, modelEventKey, type ModelEvent, type TrainingRequest } from '@mlops/schemas';
+import { MESSAGE_SCHEMA_VERSION, PlatformError, TOPICS, aliasMovedEvent, assertValid, modelEventKey, type TrainingRequest } from '@mlops/schemas';
 import { CreateKeyRequest, TrainRequest } from './api-schemas';
 import { principalOf } from './auth';
 import type { GatewayConfig } from './config';
@@ -94,16 +94,7 @@ async function moveAlias(ctx: AdminContext, move: { model: string; alias: string
     if (error instanceof ModelStoreError) throw new PlatformError('VALIDATION_ERROR', error.message, { cause: error });
     throw error;
   }
-  const event: ModelEvent = {
-    schemaVersion: MESSAGE_SCHEMA_VERSION,
-    type: 'alias-moved',
-    modelName: model,
-    alias,
-    modelVersion: version,
-    ...(before ? { previousVersion: before } : {}),
-    reason: move.reason ?? `moved by ${move.actor} through the admin API`,
-    at: Date.now(),
-  };
+  const event = aliasMovedEvent({ modelName: model, alias, modelVersion: version, previousVersion: before, reason: move.reason ?? `moved by ${move.actor} through the admin API` });
   try {
     await ctx.producer.send(TOPICS.modelsEvents.name, { key: modelEventKey(event), value: event });
   } catch (error) {

@@ -225,6 +225,12 @@ export const ModelEvent = Type.Union(
 );
 export type ModelEvent = Static<typeof ModelEvent>;
 
+/** The `alias-moved` event announcing that `alias` of a model now points at `modelVersion`. */
+export function aliasMovedEvent(move: { modelName: string; alias: string; modelVersion: string; previousVersion?: string; reason: string; at?: number }): ModelEvent {
+  const { previousVersion, at, ...rest } = move;
+  return { schemaVersion: MESSAGE_SCHEMA_VERSION, type: 'alias-moved', ...rest, ...(previousVersion ? { previousVersion } : {}), at: at ?? Date.now() };
+}
+
 export function modelEventKey(event: ModelEvent): string {
   if (event.type === 'alias-moved') return `${event.modelName}@${event.alias}`;
   if (event.type === 'version-serving') return `${event.info.modelName}:${event.info.modelVersion}`;

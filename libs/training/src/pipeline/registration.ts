@@ -6,7 +6,7 @@
  * published on `models.events`, so inference hot-swaps without a restart.
  */
 import type { ModelStore } from '@mlops/model-registry';
-import { MESSAGE_SCHEMA_VERSION, type ModelEvent } from '@mlops/schemas';
+import { MESSAGE_SCHEMA_VERSION, aliasMovedEvent, type ModelEvent } from '@mlops/schemas';
 
 export type PublishModelEvent = (event: ModelEvent) => Promise<void>;
 
@@ -54,16 +54,7 @@ export async function registerModel(store: ModelStore, registration: Registratio
     for (const alias of aliases) {
       const previousVersion = store.setAlias(modelName, alias, version);
       aliasesMoved.push({ alias, ...(previousVersion ? { previousVersion } : {}) });
-      await publish?.({
-        schemaVersion: MESSAGE_SCHEMA_VERSION,
-        type: 'alias-moved',
-        modelName,
-        alias,
-        modelVersion: version,
-        ...(previousVersion ? { previousVersion } : {}),
-        reason: 'trained and passed every quality gate',
-        at: Date.now(),
-      });
+      await publish?.(aliasMovedEvent({ modelName, alias, modelVersion: version, previousVersion, reason: 'trained and passed every quality gate' }));
     }
   }
   return { version, status, aliasesMoved };
