@@ -74,3 +74,27 @@ test('a batch split into runs by length answers each text as one padded run does
     await Promise.all([oneRun.dispose(), split.dispose()]);
   }
 });
+
+test('two sessions on workers run the runs of a batch side by side and answer as one session does', async () => {
+  const store = new ModelStore(fs.mkdtempSync(path.join(os.tmpdir(), 'ort-')));
+  store.registerVersion('m', { model: onnx, vocab, config: { id2label: { 0: 'NEGATIVE', 1: 'POSITIVE' }, max_length: 16 } });
+  const version = store.readVersion('m', 'v1');
+  const [one, two] = await Promise.all([
+    LoadedModel.load(version, { intraOpThreads: 1, runOverheadTokens: 0 }),
+    LoadedModel.load(version, { intraOpThreads: 1, thread: 'worker', sessions: 2, runOverheadTokens: 0 }),
+  ]);
+  try {
+    assert.equal(one.parallelism, 1);
+    assert.equal(two.parallelism, 2);
+    const texts = ['good film film film bad bad good', 'bad', 'film good', 'good', 'bad bad bad bad bad bad bad film'];
+    const [expected, ...concurrent] = await Promise.all([one.predict(texts), two.predict(texts), two.predict([...texts].reverse())]);
+    assert.deepEqual(concurrent[0], expected);
+    assert.deepEqual(concurrent[1], [...expected].reverse());
+  } finally {
+    await Promise.all([one.dispose(), two.dispose()]);
+  }
+});
+
+test('several sessions on the calling thread are refused: they could not run side by side', async () => {
+  await assert.rejects(OnnxClassifier.create(onnx, { numLabels: 2, intraOpThreads: 1, sessions: 2 }), /2 sessions need thread 'worker'/);
+});

@@ -21,10 +21,15 @@ export class LoadedModel {
   /** `runOverheadTokens` fixes the cost of a run instead of measuring it (Infinity: never split a batch). */
   static async load(
     version: ModelVersion,
-    options: { intraOpThreads: number; thread?: ClassifierOptions['thread']; totalParameters?: number; runOverheadTokens?: number },
+    options: { intraOpThreads: number; thread?: ClassifierOptions['thread']; sessions?: number; totalParameters?: number; runOverheadTokens?: number },
   ): Promise<LoadedModel> {
     const tokenizer = WordPieceTokenizer.fromVocabFile(version.vocabPath);
-    const classifier = await OnnxClassifier.create(version.modelPath, { intraOpThreads: options.intraOpThreads, thread: options.thread, numLabels: version.config.labels.length });
+    const classifier = await OnnxClassifier.create(version.modelPath, {
+      intraOpThreads: options.intraOpThreads,
+      thread: options.thread,
+      sessions: options.sessions,
+      numLabels: version.config.labels.length,
+    });
     const info: ModelVersionInfo = {
       modelName: version.modelName,
       modelVersion: version.version,
@@ -66,6 +71,11 @@ export class LoadedModel {
     return Math.max(0, (short.ms - perToken * short.tokens) / perToken);
   }
 
+  /** How many batches can run at the same time (one per session). */
+  get parallelism(): number {
+    return this.classifier.parallelism;
+  }
+
   encode(texts: string[]): EncodedBatch {
     const encoded = this.tokenizer.encodeBatch(texts, { maxLength: this.info.maxLength, truncation: true, padding: 'longest' });
     return { inputIds: encoded.inputIds, attentionMask: encoded.attentionMask, batchSize: encoded.batchSize, sequenceLength: encoded.sequenceLength };
@@ -78,11 +88,14 @@ export class LoadedModel {
     const runs = lengths.length > 0 ? planRuns(lengths, this.runOverheadTokens) : [];
     if (runs.length <= 1) return softmaxPredictions(await this.classifier.logits(batch), batch.batchSize, this.info.labels);
     const predictions: Prediction[] = new Array(texts.length);
-    for (const rows of runs) {
-      const part = selectRows(batch, rows, lengths);
-      const answers = softmaxPredictions(await this.classifier.logits(part), part.batchSize, this.info.labels);
-      rows.forEach((row, i) => (predictions[row] = answers[i]));
-    }
+    // With several sessions the runs of one batch compute side by side.
+    await Promise.all(
+      runs.map(async (rows) => {
+        const part = selectRows(batch, rows, lengths);
+        const answers = softmaxPredictions(await this.classifier.logits(part), part.batchSize, this.info.labels);
+        rows.forEach((row, i) => (predictions[row] = answers[i]));
+      }),
+    );
     return predictions;
   }
 

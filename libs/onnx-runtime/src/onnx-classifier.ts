@@ -1,8 +1,13 @@
 /**
  * The onnxruntime-node adapter: the only file, with its worker (session-worker.ts), that imports the
- * native package. One session per model version, created with `create()` and released with
- * `dispose()`; on the calling thread, or on a worker thread so a service's event loop keeps moving
- * while the model runs.
+ * native package. A classifier is one model version, created with `create()` and released with
+ * `dispose()`; its sessions run on the calling thread, or on worker threads so a service's event
+ * loop keeps moving while the model runs.
+ *
+ * Several sessions of one model (`sessions` > 1, each with `intraOpThreads`) run batches side by
+ * side. On a small machine shared with other processes, two single-threaded sessions beat one
+ * two-threaded session: no barrier between threads waits for a thread the OS preempted, and one
+ * session computes while the other's results travel back (README, "Serving performance").
  */
 import * as ort from 'onnxruntime-node';
 import os from 'node:os';
@@ -21,6 +26,8 @@ export interface ClassifierOptions {
   numLabels: number;
   /** 'worker' runs the session off the calling thread (for services); default 'caller'. */
   thread?: 'caller' | 'worker';
+  /** Sessions of the model that run batches in parallel (worker threads only); default 1. */
+  sessions?: number;
 }
 
 /** What the classifier needs of a session, on this thread or on a worker. */
@@ -60,11 +67,21 @@ class CallerSession implements Session {
 }
 
 export class OnnxClassifier {
+  /** Runs in progress per session, to send each run to the least busy one. */
+  private readonly busy: number[];
+
   private constructor(
-    private readonly session: Session,
+    private readonly sessions: readonly Session[],
     readonly numLabels: number,
     private readonly wantsTokenTypeIds: boolean,
-  ) {}
+  ) {
+    this.busy = sessions.map(() => 0);
+  }
+
+  /** How many batches can run at the same time. */
+  get parallelism(): number {
+    return this.sessions.length;
+  }
 
   /** `model` is a file path or the ONNX bytes (the trainer checks an export before writing it). */
   static async create(model: string | Uint8Array, options: ClassifierOptions): Promise<OnnxClassifier> {
@@ -75,18 +92,23 @@ export class OnnxClassifier {
       intraOpNumThreads: options.intraOpThreads || os.availableParallelism(),
       interOpNumThreads: 1,
     };
-    const session = options.thread === 'worker' ? await WorkerSession.create(model, sessionOptions) : await CallerSession.create(model, sessionOptions);
-    for (const name of ['input_ids', 'attention_mask']) {
-      if (!session.inputNames.includes(name)) {
-        await session.release();
-        throw new Error(`${modelPath}: the model has no '${name}' input (inputs: ${session.inputNames.join(', ')})`);
-      }
+    const count = options.sessions ?? 1;
+    if (count > 1 && options.thread !== 'worker') throw new Error(`${count} sessions need thread 'worker': sessions on the calling thread cannot run side by side`);
+    const open = () => (options.thread === 'worker' ? WorkerSession.create(model, sessionOptions) : CallerSession.create(model, sessionOptions));
+    const first = await open();
+    const problem = signatureProblem(first);
+    if (problem) {
+      await first.release();
+      throw new Error(`${modelPath}: ${problem}`);
     }
-    if (!session.outputNames.includes('logits')) {
-      await session.release();
-      throw new Error(`${modelPath}: the model has no 'logits' output (outputs: ${session.outputNames.join(', ')})`);
+    const sessions: Session[] = [first];
+    try {
+      while (sessions.length < count) sessions.push(await open());
+    } catch (error) {
+      await Promise.all(sessions.map((s) => s.release()));
+      throw error;
     }
-    return new OnnxClassifier(session, options.numLabels, session.inputNames.includes('token_type_ids'));
+    return new OnnxClassifier(sessions, options.numLabels, first.inputNames.includes('token_type_ids'));
   }
 
   /** Row-major logits, [batchSize, numLabels]. */
@@ -97,7 +119,10 @@ export class OnnxClassifier {
       attention_mask: { data: batch.attentionMask, dims },
     };
     if (this.wantsTokenTypeIds) feeds.token_type_ids = { data: new BigInt64Array(batch.inputIds.length), dims };
-    const logits = await this.session.run(feeds, 'logits');
+    let chosen = 0;
+    for (let i = 1; i < this.busy.length; i++) if (this.busy[i] < this.busy[chosen]) chosen = i;
+    this.busy[chosen] += 1;
+    const logits = await this.sessions[chosen].run(feeds, 'logits').finally(() => (this.busy[chosen] -= 1));
     if (logits.dims[0] !== batch.batchSize || logits.dims[1] !== this.numLabels) {
       throw new Error(`logits have shape [${logits.dims.join(', ')}], expected [${batch.batchSize}, ${this.numLabels}]`);
     }
@@ -105,6 +130,15 @@ export class OnnxClassifier {
   }
 
   async dispose(): Promise<void> {
-    await this.session.release();
+    await Promise.all(this.sessions.map((s) => s.release()));
   }
+}
+
+/** What keeps a model from being served as a classifier, if anything. */
+function signatureProblem(session: Session): string | undefined {
+  for (const name of ['input_ids', 'attention_mask']) {
+    if (!session.inputNames.includes(name)) return `the model has no '${name}' input (inputs: ${session.inputNames.join(', ')})`;
+  }
+  if (!session.outputNames.includes('logits')) return `the model has no 'logits' output (outputs: ${session.outputNames.join(', ')})`;
+  return undefined;
 }
