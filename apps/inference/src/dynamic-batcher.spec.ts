@@ -18,6 +18,8 @@ function recordingRunner(delayMs = 5) {
 }
 
 const soon = () => Date.now() + 10_000;
+/** Lets the batcher start what is queued (it starts work at the end of the current turn). */
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 test('an idle model runs a lone request at once, without waiting for company', async () => {
   const { runner, batches } = recordingRunner();
@@ -33,6 +35,7 @@ test('requests that arrive while a batch runs share the next batch, each getting
   const { runner, batches } = recordingRunner(20);
   const batcher = new DynamicBatcher(runner, { maxBatchSize: 8, maxQueueDelayMs: 0, maxQueuedSequences: 100 });
   const first = batcher.enqueue({ texts: ['a'], deadline: soon() });
+  await nextTurn();
   const rest = [batcher.enqueue({ texts: ['b', 'c'], deadline: soon() }), batcher.enqueue({ texts: ['d'], deadline: soon() })];
   const results = await Promise.all([first, ...rest]);
   assert.deepEqual(batches, [['a'], ['b', 'c', 'd']]);
@@ -45,7 +48,36 @@ test('batches never exceed maxBatchSize and never split a request', async () => 
   const { runner, batches } = recordingRunner(5);
   const batcher = new DynamicBatcher(runner, { maxBatchSize: 3, maxQueueDelayMs: 0, maxQueuedSequences: 100 });
   await Promise.all([['x'], ['a', 'b'], ['c', 'd'], ['e'], ['f', 'g', 'h', 'i']].map((texts) => batcher.enqueue({ texts, deadline: soon() })));
-  assert.deepEqual(batches, [['x'], ['a', 'b'], ['c', 'd', 'e'], ['f', 'g', 'h', 'i']]);
+  assert.deepEqual(batches, [['x', 'a', 'b'], ['c', 'd', 'e'], ['f', 'g', 'h', 'i']]);
+});
+
+test('requests enqueued in one turn (one Kafka fetch) run as one batch, not the first alone', async () => {
+  const { runner, batches } = recordingRunner(5);
+  const batcher = new DynamicBatcher(runner, { maxBatchSize: 8, maxQueueDelayMs: 0, maxQueuedSequences: 100 });
+  await Promise.all(['a', 'b', 'c'].map((t) => batcher.enqueue({ texts: [t], deadline: soon() })));
+  assert.deepEqual(batches, [['a', 'b', 'c']]);
+});
+
+test('with two sessions, queued work is shared between two batches that run side by side, grouped by length', async () => {
+  let running = 0;
+  let mostAtOnce = 0;
+  const batches: string[][] = [];
+  const runner: BatchRunner = {
+    async predict(texts) {
+      batches.push(texts);
+      running += 1;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      running -= 1;
+      return texts.map((t): Prediction => ({ label: t, confidence: 1 }));
+    },
+  };
+  const batcher = new DynamicBatcher(runner, { maxBatchSize: 8, maxConcurrentBatches: 2, maxQueueDelayMs: 0, maxQueuedSequences: 100 });
+  const texts = ['a long sentence here', 'b', 'another long sentence', 'c', 'd', 'yet another long one'];
+  const results = await Promise.all(texts.map((t) => batcher.enqueue({ texts: [t], deadline: soon() })));
+  assert.equal(mostAtOnce, 2);
+  assert.deepEqual(batches.map((b) => [...b].sort()), [['b', 'c', 'd'], ['a long sentence here', 'another long sentence', 'yet another long one']]);
+  results.forEach((r, i) => assert.equal(r.predictions[0].label, texts[i]));
 });
 
 test('maxQueueDelayMs lets a partial batch wait for company', async () => {
@@ -62,6 +94,7 @@ test('a full queue refuses at once with OVERLOADED, and a passed deadline is not
   const { runner, batches } = recordingRunner(20);
   const batcher = new DynamicBatcher(runner, { maxBatchSize: 2, maxQueueDelayMs: 0, maxQueuedSequences: 3 });
   const running = batcher.enqueue({ texts: ['a'], deadline: soon() });
+  await nextTurn();
   const expired = batcher.enqueue({ texts: ['b'], deadline: Date.now() + 5 });
   const queued = batcher.enqueue({ texts: ['c', 'd'], deadline: soon() });
   await assert.rejects(batcher.enqueue({ texts: ['e', 'f'], deadline: soon() }), (e: unknown) => e instanceof PlatformError && e.code === 'OVERLOADED');

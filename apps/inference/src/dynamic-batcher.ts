@@ -1,9 +1,10 @@
 /**
  * Dynamic batching for one model version, in the manner of Triton's dynamic batcher.
  *
- * Requests queue up; whenever the model is idle the batcher takes up to `maxBatchSize` sequences
- * and runs them. While a batch runs, new requests accumulate, so batches fill by themselves under
- * load and an idle model adds no delay. `maxQueueDelayMs` > 0 lets a partial batch wait that long
+ * Requests queue up; whenever the model has room (fewer than `maxConcurrentBatches` batches
+ * running, one per model session) the batcher takes up to `maxBatchSize` sequences and runs them.
+ * While batches run, new requests accumulate, so batches fill by themselves under load and an idle
+ * model adds no delay. `maxQueueDelayMs` > 0 lets a partial batch wait that long
  * for company. The queue is bounded (`maxQueuedSequences`): past it, `enqueue` refuses with
  * OVERLOADED at once instead of letting memory and latency grow.
  *
@@ -40,6 +41,8 @@ interface Queued extends BatchItem {
 
 export interface BatcherOptions {
   maxBatchSize: number;
+  /** Batches run at the same time (the model's sessions); default 1. */
+  maxConcurrentBatches?: number;
   maxQueueDelayMs: number;
   maxQueuedSequences: number;
 }
@@ -47,8 +50,9 @@ export interface BatcherOptions {
 export class DynamicBatcher {
   private readonly queue: Queued[] = [];
   private queuedSequences = 0;
-  private running: Promise<void> | null = null;
+  private readonly running = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
+  private pumpScheduled = false;
 
   constructor(
     private readonly runner: BatchRunner,
@@ -61,7 +65,7 @@ export class DynamicBatcher {
   }
 
   get idle(): boolean {
-    return this.queue.length === 0 && this.running === null;
+    return this.queue.length === 0 && this.running.size === 0;
   }
 
   enqueue(item: BatchItem): Promise<BatchResult> {
@@ -71,20 +75,35 @@ export class DynamicBatcher {
     return new Promise((resolve, reject) => {
       this.queue.push({ ...item, enqueuedAt: performance.now(), resolve, reject });
       this.queuedSequences += item.texts.length;
-      this.pump();
+      this.schedulePump();
     });
   }
 
   /** Resolves once everything queued so far has run (for graceful shutdown and hot swap). */
   async drain(): Promise<void> {
     while (!this.idle) {
-      if (this.running) await this.running;
+      if (this.running.size > 0) await Promise.race(this.running);
       else await new Promise((resolve) => setTimeout(resolve, 1));
     }
   }
 
+  /**
+   * Runs queued work on the free batch slots. From `enqueue` it is deferred to the end of the
+   * current turn, so the requests of one Kafka fetch (enqueued in one go) form one batch instead of
+   * the first running alone.
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
   private pump(): void {
-    if (this.running || this.queue.length === 0) return;
+    const freeSlots = (this.options.maxConcurrentBatches ?? 1) - this.running.size;
+    if (freeSlots <= 0 || this.queue.length === 0) return;
     const waitedMs = performance.now() - this.queue[0].enqueuedAt;
     const full = this.queuedSequences >= this.options.maxBatchSize;
     if (!full && waitedMs < this.options.maxQueueDelayMs) {
@@ -98,14 +117,49 @@ export class DynamicBatcher {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    this.running = this.runBatch(this.takeBatch()).finally(() => {
-      this.running = null;
-      this.pump();
-    });
+    for (const batch of this.takeBatches(freeSlots)) {
+      const running: Promise<void> = this.runBatch(batch).finally(() => {
+        this.running.delete(running);
+        this.pump();
+      });
+      this.running.add(running);
+    }
   }
 
-  /** Oldest first, whole requests only, up to maxBatchSize sequences (a larger request runs alone). */
-  private takeBatch(): Queued[] {
+  /**
+   * Work for up to `slots` batches: the oldest requests, at most `slots × maxBatchSize` sequences,
+   * shared evenly between the slots so every free session computes. Within that take, requests are
+   * grouped by text length, so a batch's rows pad to similar lengths.
+   */
+  private takeBatches(slots: number): Queued[][] {
+    const taken = this.takeBatch(slots * this.options.maxBatchSize);
+    if (slots === 1 || taken.length <= 1) return taken.length > 0 ? [taken] : [];
+    const sequences = taken.reduce((sum, item) => sum + item.texts.length, 0);
+    const perBatch = Math.ceil(sequences / Math.min(slots, taken.length));
+    taken.sort((a, b) => textLength(a) - textLength(b));
+    const batches: Queued[][] = [];
+    let current: Queued[] = [];
+    let size = 0;
+    for (const item of taken) {
+      if (current.length > 0 && size + item.texts.length > perBatch) {
+        batches.push(current);
+        current = [];
+        size = 0;
+      }
+      current.push(item);
+      size += item.texts.length;
+    }
+    batches.push(current);
+    // Whole requests may not pack into `slots` even shares: what is left over waits at the front.
+    for (const extra of batches.splice(slots).reverse()) {
+      this.queue.unshift(...extra);
+      this.queuedSequences += extra.reduce((sum, item) => sum + item.texts.length, 0);
+    }
+    return batches;
+  }
+
+  /** Oldest first, whole requests only, up to `limit` sequences (a larger request runs alone). */
+  private takeBatch(limit: number): Queued[] {
     const batch: Queued[] = [];
     let sequences = 0;
     const now = Date.now();
@@ -117,7 +171,7 @@ export class DynamicBatcher {
         next.reject(new PlatformError('DEADLINE_EXCEEDED', 'the request deadline passed while it waited for the model'));
         continue;
       }
-      if (batch.length > 0 && sequences + next.texts.length > this.options.maxBatchSize) break;
+      if (batch.length > 0 && sequences + next.texts.length > limit) break;
       this.queue.shift();
       this.queuedSequences -= next.texts.length;
       batch.push(next);
@@ -145,4 +199,11 @@ export class DynamicBatcher {
       for (const item of batch) item.reject(failure);
     }
   }
+}
+
+/** Characters in a request's longest text: a cheap stand-in for its token length. */
+function textLength(item: Queued): number {
+  let longest = 0;
+  for (const text of item.texts) longest = Math.max(longest, text.length);
+  return longest;
 }
