@@ -8,11 +8,19 @@
  * hand is finished and its offsets are committed before the group is left, so a graceful stop
  * hands no answered message to another member.
  *
+ * Pipelined mode (`pipeline`) is for handlers whose work is batched further downstream (a model's
+ * dynamic batcher): kafkajs fetches again only once a fetch's messages are handled, so a handler
+ * that awaits a model would leave it idle while answers go out and the next fetch comes in. In this
+ * mode a batch is handed over and the next fetch starts at once; at most `maxInFlightMessages` are
+ * in hand. Offsets are still committed only behind finished work: per partition, up to the oldest
+ * message in hand. A rejoin that hands back a partition we kept redelivers what is in hand; it is
+ * skipped, not handled twice. A stop pauses fetching, finishes what is in hand and commits it.
+ *
  * Health follows the broker: a consumer that has not fetched or heartbeated for
  * `livenessTimeoutMs` (e.g. the broker is down) is not healthy, and becomes healthy again once
  * kafkajs has reconnected by itself.
  */
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { ensureTopics } from './admin';
 import type { TSchema, Static } from '@sinclair/typebox';
 import { MESSAGE_SCHEMA_VERSION, PlatformError, compileSchema, deadLetterTopicFor, describeSchemaError, type DeadLetter, type ErrorCode } from '@mlops/schemas';
@@ -64,6 +72,26 @@ export interface ValidatingConsumerOptions<S extends TSchema> {
   onDeadLetter?: (topic: string) => void;
   /** ms without a fetch or heartbeat after which the consumer reports itself unhealthy; default 5 s. */
   livenessTimeoutMs?: number;
+  /** Fetch on while handled batches finish (see above); omit to handle one fetch at a time. */
+  pipeline?: { maxInFlightMessages: number };
+}
+
+/** How often finished pipelined work is committed, ms. */
+const PIPELINE_COMMIT_INTERVAL_MS = 500;
+
+/** One assigned partition's messages in hand (pipelined mode). */
+class PartitionProgress {
+  readonly inHand = new Set<bigint>();
+  /** The highest offset handed over (or dead-lettered), -1 before the first. */
+  highest = -1n;
+  committed = -1n;
+
+  /** Where the group may resume: the oldest message in hand, or past everything handed over. */
+  get commitOffset(): bigint {
+    let oldest = this.highest + 1n;
+    for (const offset of this.inHand) if (offset < oldest) oldest = offset;
+    return oldest;
+  }
 }
 
 /** First wait before a crashed consumer starts again, ms; doubles per failed attempt up to the max. */
@@ -78,6 +106,12 @@ export class ValidatingConsumer<S extends TSchema> {
   private crashed = false;
   /** When the broker last answered a fetch or heartbeat (epoch ms). */
   private lastContactAt = 0;
+  /** Pipelined mode: progress per assigned partition (`topic:partition`), work in hand, commit timer. */
+  private readonly progress = new Map<string, PartitionProgress>();
+  private readonly inHand = new Set<Promise<void>>();
+  private inHandMessages = 0;
+  private commitTimer: NodeJS.Timeout | null = null;
+  private pausedForStop = false;
 
   constructor(private readonly options: ValidatingConsumerOptions<S>) {
     this.consumer = options.kafka.consumer({
@@ -103,6 +137,12 @@ export class ValidatingConsumer<S extends TSchema> {
       // come back by itself when the broker does, so it starts again, with backoff, until stopped.
       this.crashed = true;
       this.restartLater(RESTART_DELAY_MS);
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      // Partitions taken away keep no progress: work still in hand for them answers, but commits
+      // nothing (their new owner resumes from the last commit).
+      const assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}:${p}`)));
+      for (const key of [...this.progress.keys()]) if (!assigned.has(key)) this.progress.delete(key);
     });
     const contact = () => (this.lastContactAt = Date.now());
     for (const event of [this.consumer.events.FETCH, this.consumer.events.HEARTBEAT, this.consumer.events.GROUP_JOIN, this.consumer.events.END_BATCH_PROCESS]) {
@@ -152,6 +192,17 @@ export class ValidatingConsumer<S extends TSchema> {
   private async consume(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
+    if (this.options.pipeline) {
+      const { maxInFlightMessages } = this.options.pipeline;
+      await this.consumer.run({
+        eachBatchAutoResolve: false,
+        // Resolved offsets move the fetch position only; commits follow finished work (commitFinished).
+        autoCommit: false,
+        partitionsConsumedConcurrently: 4,
+        eachBatch: (payload) => this.handOver(payload, maxInFlightMessages),
+      });
+      return;
+    }
     await this.consumer.run({
       eachBatchAutoResolve: false,
       autoCommitInterval: 1_000,
@@ -188,6 +239,68 @@ export class ValidatingConsumer<S extends TSchema> {
         }
       },
     });
+  }
+
+  /** Pipelined mode: hands a fetched batch to the handler without waiting for it to finish. */
+  private async handOver({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload, maxInFlightMessages: number): Promise<void> {
+    const key = `${batch.topic}:${batch.partition}`;
+    let progress = this.progress.get(key);
+    if (!progress) this.progress.set(key, (progress = new PartitionProgress()));
+    const accepted: ConsumedMessage<Static<S>>[] = [];
+    let last: KafkaMessage | undefined;
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale() || this.pausedForStop) break;
+      const offset = BigInt(message.offset);
+      last = message;
+      if (offset <= progress.highest) continue; // in hand or finished already: a rejoin fetched it again
+      progress.highest = offset;
+      const decoded = this.decode(batch.topic, batch.partition, message);
+      if ('error' in decoded) {
+        progress.inHand.add(offset);
+        await this.deadLetter(decoded).finally(() => progress.inHand.delete(offset));
+      } else {
+        progress.inHand.add(offset);
+        accepted.push(decoded);
+      }
+    }
+    if (last) resolveOffset(last.offset);
+    if (accepted.length > 0) {
+      this.inHandMessages += accepted.length;
+      const work: Promise<void> = this.options
+        .handleBatch(accepted)
+        .catch((error: unknown) => this.log.error({ err: error, topic: batch.topic, partition: batch.partition }, 'handler failed on a batch'))
+        .finally(() => {
+          this.inHand.delete(work);
+          this.inHandMessages -= accepted.length;
+          for (const message of accepted) progress.inHand.delete(BigInt(message.offset));
+          this.commitTimer ??= setTimeout(() => void this.commitFinished(), PIPELINE_COMMIT_INTERVAL_MS);
+        });
+      this.inHand.add(work);
+    }
+    // Back-pressure: enough in hand; wait (heartbeating) until some of it is finished.
+    while (this.inHandMessages >= maxInFlightMessages && isRunning() && !isStale()) {
+      await Promise.race([...this.inHand, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+      await heartbeat().catch(() => undefined);
+    }
+  }
+
+  /** Pipelined mode: commits, per assigned partition, up to the oldest message still in hand. */
+  private async commitFinished(): Promise<void> {
+    this.commitTimer = null;
+    const offsets = [...this.progress].flatMap(([key, progress]) => {
+      const offset = progress.commitOffset;
+      if (offset <= progress.committed) return [];
+      const split = key.lastIndexOf(':');
+      return [{ topic: key.slice(0, split), partition: Number(key.slice(split + 1)), offset: offset.toString(), progress }];
+    });
+    if (offsets.length === 0) return;
+    try {
+      await this.consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })));
+      for (const { offset, progress } of offsets) progress.committed = BigInt(offset);
+    } catch (error) {
+      // A rebalance or a broker away: the next finished work (or the stop) commits again.
+      this.log.warn({ err: error }, 'could not commit finished work');
+    }
   }
 
   private decode(topic: string, partition: number, message: KafkaMessage): ConsumedMessage<Static<S>> | RejectedMessage {
@@ -244,8 +357,15 @@ export class ValidatingConsumer<S extends TSchema> {
     await this.options.onRejected?.(rejected).catch((error: unknown) => this.log.warn({ err: error }, 'could not notify the sender of a rejected message'));
   }
 
-  /** Stops fetching, lets the batch in hand finish, commits, and leaves the group. */
+  /** Stops fetching, lets the batch(es) in hand finish, commits, and leaves the group. */
   async stop(): Promise<void> {
+    if (this.options.pipeline && this.running) {
+      this.pausedForStop = true;
+      this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+      while (this.inHand.size > 0) await Promise.allSettled([...this.inHand]);
+      if (this.commitTimer) clearTimeout(this.commitTimer);
+      await this.commitFinished();
+    }
     this.running = false;
     await this.consumer.disconnect();
   }
