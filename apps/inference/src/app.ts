@@ -21,7 +21,7 @@ import {
   type ModelEvent,
   type PredictionLog,
 } from '@mlops/schemas';
-import type { InferenceConfig } from './config';
+import { servingLayout, type InferenceConfig } from './config';
 import { inferenceMetrics } from './metrics';
 import { ModelPool, type PoolChange } from './model-pool';
 import { RecentIds } from './recent-ids';
@@ -46,7 +46,8 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
   const metrics = inferenceMetrics(deps.metrics);
   const producer = new MessageProducer(deps.kafka);
   const answered = new RecentIds(config.dedupeWindow);
-  const pool = new ModelPool(deps.store, config, log, (info) => ({
+  const layout = servingLayout(config);
+  const pool = new ModelPool(deps.store, { ...config, ...layout }, log, (info) => ({
     onBatch: ({ batchSize, queueMs, inferenceMs }) => {
       metrics.batchSize.observe({ model_version: info.modelVersion }, batchSize);
       metrics.compute.observe({ model_version: info.modelVersion }, inferenceMs / 1000);
@@ -139,6 +140,8 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
     },
     onRejected,
     onDeadLetter: (topic) => metrics.dlq.inc({ topic }),
+    // Fetch on while the model computes, so the batcher holds the next batch when a session frees up.
+    pipeline: { maxInFlightMessages: config.maxInFlightRequests },
   });
 
   async function announce(change: PoolChange): Promise<void> {
@@ -172,10 +175,10 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
       });
       await catalog.start();
       await consumer.start();
-      log.info({ models: pool.infos().map((i) => `${i.modelName}:${i.modelVersion}`) }, 'inference ready');
+      log.info({ models: pool.infos().map((i) => `${i.modelName}:${i.modelVersion}`), ...layout }, 'inference ready');
     },
     async stop() {
-      await consumer.stop(); // no new batches; the one in hand finishes and commits
+      await consumer.stop(); // no new fetches; the requests in hand finish and are committed
       await pool.drain();
       await catalog.stop();
       await producer.disconnect();

@@ -16,8 +16,15 @@ export const InferenceConfigSchema = Type.Object(
     maxQueueDelayMs: Type.Number({ minimum: 0, maximum: 1000, default: 0 }),
     /** Sequences waiting per model version before new requests are refused with OVERLOADED. */
     maxQueuedSequences: Type.Integer({ minimum: 1, default: 4096 }),
-    /** onnxruntime intra-op threads per session; 0 = one per core. */
+    /** Sessions per model version, each running its own batch; 0 = auto (one per core, at most 2). */
+    modelSessions: Type.Integer({ minimum: 0, maximum: 64, default: 0 }),
+    /** onnxruntime intra-op threads per session; 0 = the cores shared out between the sessions. */
     intraOpThreads: Type.Integer({ minimum: 0, default: 0 }),
+    /**
+     * Routed requests taken from Kafka and not yet answered. The consumer fetches on while the model
+     * computes (so the next batch is queued when a session frees up) until this many are in hand.
+     */
+    maxInFlightRequests: Type.Integer({ minimum: 1, default: 256 }),
     /** Where model runs happen: 'worker' keeps the event loop (Kafka I/O) free while the model computes. */
     modelThread: Type.Union([Type.Literal('worker'), Type.Literal('caller')], { default: 'worker' }),
     /** Versions kept loaded per model besides the aliased ones (newest first). */
@@ -35,4 +42,12 @@ export type InferenceConfig = Static<typeof InferenceConfigSchema>;
 
 export function loadInferenceConfig(env: NodeJS.ProcessEnv): InferenceConfig {
   return loadConfig(InferenceConfigSchema, { env });
+}
+
+/** The sessions and threads per session the config asks for, with `0 = auto` resolved. */
+export function servingLayout(config: Pick<InferenceConfig, 'modelSessions' | 'intraOpThreads' | 'modelThread'>, cores = os.availableParallelism()) {
+  // Sessions run side by side only on worker threads; on the caller's thread there is one.
+  const sessions = config.modelThread === 'caller' ? 1 : config.modelSessions || Math.min(cores, 2);
+  const intraOpThreads = config.intraOpThreads || Math.max(1, Math.floor(cores / sessions));
+  return { sessions, intraOpThreads };
 }

@@ -32,7 +32,7 @@ export class ModelPool {
 
   constructor(
     private readonly store: ModelStore,
-    private readonly options: BatcherOptions & { intraOpThreads: number; modelThread: 'worker' | 'caller'; extraLoadedVersions: number },
+    private readonly options: BatcherOptions & { intraOpThreads: number; modelThread: 'worker' | 'caller'; sessions: number; extraLoadedVersions: number },
     private readonly logger: Logger,
     private readonly observer: (info: ModelVersionInfo) => BatchObserver = () => ({}),
   ) {}
@@ -100,8 +100,12 @@ export class ModelPool {
       if (this.served.has(wantedKey)) continue;
       const [modelName, version] = wantedKey.split(':');
       try {
-        const model = await LoadedModel.load(this.store.readVersion(modelName, version), { intraOpThreads: this.options.intraOpThreads, thread: this.options.modelThread });
-        const batcher = new DynamicBatcher(model, this.options, this.observer(model.info));
+        const model = await LoadedModel.load(this.store.readVersion(modelName, version), {
+          intraOpThreads: this.options.intraOpThreads,
+          thread: this.options.modelThread,
+          sessions: this.options.sessions,
+        });
+        const batcher = new DynamicBatcher(model, { ...this.options, maxConcurrentBatches: model.parallelism }, this.observer(model.info));
         this.served.set(wantedKey, { model, batcher });
         change.loaded.push(model.info);
         this.logger.info({ modelName, modelVersion: version, sizeBytes: model.info.modelSizeBytes }, 'model version loaded');
