@@ -98,3 +98,19 @@ test('two sessions on workers run the runs of a batch side by side and answer as
 test('several sessions on the calling thread are refused: they could not run side by side', async () => {
   await assert.rejects(OnnxClassifier.create(onnx, { numLabels: 2, intraOpThreads: 1, sessions: 2 }), /2 sessions need thread 'worker'/);
 });
+
+test('a session whose worker died is replaced before the next run, which answers as before', async () => {
+  const classifier = await OnnxClassifier.create(onnx, { numLabels: 2, intraOpThreads: 1, thread: 'worker' });
+  const batch = { inputIds: BigInt64Array.of(2n, 5n, 3n), attentionMask: BigInt64Array.of(1n, 1n, 1n), batchSize: 1, sequenceLength: 3 };
+  try {
+    const before = await classifier.logits(batch);
+    // What a crash in native code looks like from here: the worker thread is gone.
+    const [session] = (classifier as unknown as { sessions: { worker: { terminate(): Promise<number> } }[] }).sessions;
+    await session.worker.terminate();
+    await new Promise((resolve) => setImmediate(resolve)); // the exit event
+    assert.deepEqual(await classifier.logits(batch), before);
+    assert.notEqual((classifier as unknown as { sessions: unknown[] }).sessions[0], session, 'a new session took its place');
+  } finally {
+    await classifier.dispose();
+  }
+});

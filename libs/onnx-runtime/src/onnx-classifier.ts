@@ -34,6 +34,8 @@ export interface ClassifierOptions {
 interface Session {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** A session that can no longer run (its worker died); the classifier opens a new one. */
+  readonly dead?: boolean;
   run(feeds: Record<string, SessionTensor>, output: string): Promise<SessionOutput>;
   release(): Promise<void>;
 }
@@ -69,9 +71,12 @@ class CallerSession implements Session {
 export class OnnxClassifier {
   /** Runs in progress per session, to send each run to the least busy one. */
   private readonly busy: number[];
+  /** A session being opened in place of a dead one, per index. */
+  private readonly reopening: (Promise<Session> | undefined)[] = [];
 
   private constructor(
-    private readonly sessions: readonly Session[],
+    private readonly sessions: Session[],
+    private readonly open: () => Promise<Session>,
     readonly numLabels: number,
     private readonly wantsTokenTypeIds: boolean,
   ) {
@@ -108,7 +113,7 @@ export class OnnxClassifier {
       await Promise.all(sessions.map((s) => s.release()));
       throw error;
     }
-    return new OnnxClassifier(sessions, options.numLabels, first.inputNames.includes('token_type_ids'));
+    return new OnnxClassifier(sessions, open, options.numLabels, first.inputNames.includes('token_type_ids'));
   }
 
   /** Row-major logits, [batchSize, numLabels]. */
@@ -122,11 +127,22 @@ export class OnnxClassifier {
     let chosen = 0;
     for (let i = 1; i < this.busy.length; i++) if (this.busy[i] < this.busy[chosen]) chosen = i;
     this.busy[chosen] += 1;
-    const logits = await this.sessions[chosen].run(feeds, 'logits').finally(() => (this.busy[chosen] -= 1));
+    const logits = await this.runOn(chosen, feeds).finally(() => (this.busy[chosen] -= 1));
     if (logits.dims[0] !== batch.batchSize || logits.dims[1] !== this.numLabels) {
       throw new Error(`logits have shape [${logits.dims.join(', ')}], expected [${batch.batchSize}, ${this.numLabels}]`);
     }
     return logits.data;
+  }
+
+  /** Runs on one session, first replacing it if its worker has died (the batch that saw it die failed). */
+  private async runOn(index: number, feeds: Record<string, SessionTensor>): Promise<SessionOutput> {
+    if (this.sessions[index].dead) {
+      this.reopening[index] ??= this.open()
+        .then((fresh) => (this.sessions[index] = fresh))
+        .finally(() => (this.reopening[index] = undefined));
+      await this.reopening[index];
+    }
+    return this.sessions[index].run(feeds, 'logits');
   }
 
   async dispose(): Promise<void> {

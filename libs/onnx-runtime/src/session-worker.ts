@@ -105,6 +105,11 @@ export class WorkerSession {
     return new WorkerSession(worker, opened.inputNames, opened.outputNames);
   }
 
+  /** True once the worker has died (a crash in native code, or killed): every run would fail. */
+  get dead(): boolean {
+    return this.failure !== null;
+  }
+
   /** Runs the session on the worker; the inputs are copied, the output is handed over. */
   run(feeds: Record<string, SessionTensor>, output: string): Promise<SessionOutput> {
     if (this.failure) return Promise.reject(this.failure);
