@@ -20,6 +20,7 @@ import { ModelStore } from '@mlops/model-registry';
 import { randomDistilBertWeights, writeDistilBertOnnx } from '@mlops/onnx-writer';
 import { DEFAULT_MODEL_NAME } from '@mlops/schemas';
 import { LoadedModel } from '@mlops/onnx-runtime';
+import { servingLayout } from '../../apps/inference/src/config';
 import { startServices } from '../services';
 import { startPlatform } from '../e2e/platform-harness';
 import { defaultVocabFile, readVocab, seedRandomModel } from '../models/seed-model';
@@ -71,26 +72,48 @@ function baseStore(): { dir: string; label: string } {
   return { dir, label: 'DistilBERT-base-shaped 768/6/12/3072, random weights, seq ≤ 128' };
 }
 
-async function measureLimit(storeDir: string): Promise<Row[]> {
+/**
+ * The limit: in-process ORT at each batch size, for one session with a thread per core and for the
+ * layout inference serves with (several single-threaded sessions, each kept busy with its own batch).
+ */
+async function measureLimit(storeDir: string): Promise<{ rows: Row[]; modelMsAlone: number }> {
   const store = new ModelStore(storeDir);
   const version = store.readVersion(DEFAULT_MODEL_NAME, store.resolve(DEFAULT_MODEL_NAME, 'production'));
-  const model = await LoadedModel.load(version, { intraOpThreads: 0 });
+  const cores = os.availableParallelism();
+  const served = servingLayout({ modelSessions: 0, intraOpThreads: 0, modelThread: 'worker' }, cores);
+  const layouts = [{ sessions: 1, intraOpThreads: cores }];
+  if (served.sessions > 1) layouts.push(served);
   const rows: Row[] = [];
   let cursor = 0;
-  for (const batchSize of values['batch-sizes']!.split(',').map(Number)) {
-    let done = 0;
-    const started = performance.now();
-    const until = started + seconds * 1000;
-    while (performance.now() < until) {
-      const texts = [];
-      for (let i = 0; i < batchSize; i++) texts.push(sentences[cursor++ % sentences.length]);
-      await model.predict(texts);
-      done += batchSize;
+  for (const layout of layouts) {
+    const model = await LoadedModel.load(version, { intraOpThreads: layout.intraOpThreads, sessions: layout.sessions, thread: 'worker' });
+    for (const batchSize of values['batch-sizes']!.split(',').map(Number)) {
+      let done = 0;
+      const started = performance.now();
+      const until = started + seconds * 1000;
+      const loop = async () => {
+        while (performance.now() < until) {
+          const texts = [];
+          for (let i = 0; i < batchSize; i++) texts.push(sentences[cursor++ % sentences.length]);
+          await model.predict(texts);
+          done += batchSize;
+        }
+      };
+      await Promise.all(Array.from({ length: layout.sessions }, loop));
+      rows.push({ what: `limit: ORT ${layout.sessions}x${layout.intraOpThreads} thr, batch ${batchSize}`, sequencesPerSecond: done / ((performance.now() - started) / 1000) });
     }
-    rows.push({ what: `limit: in-process ORT, batch ${batchSize}`, sequencesPerSecond: done / ((performance.now() - started) / 1000) });
+    await model.dispose();
+  }
+  // The model's own time for one request alone, as inference serves it: what c=1 overhead is measured against.
+  const model = await LoadedModel.load(version, { intraOpThreads: served.intraOpThreads, sessions: served.sessions, thread: 'worker' });
+  const times: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    const started = performance.now();
+    await model.predict([sentences[i]]);
+    times.push(performance.now() - started);
   }
   await model.dispose();
-  return rows;
+  return { rows, modelMsAlone: times.sort((a, b) => a - b)[times.length >> 1] };
 }
 
 /** Summed consumer lag on the request topics, as the ab-router and inference export it. */
@@ -143,9 +166,25 @@ function printTable(title: string, rows: Row[], limit: number): void {
   }
 }
 
+/** The issue's targets against this run's figures (reported, not asserted). */
+function printTargets(rows: Row[], limit: number, modelMsAlone: number): void {
+  const row = (prefix: string) => rows.find((r) => r.what.startsWith(prefix));
+  const c1 = row('/predict, concurrency 1');
+  const c32 = row('/predict, concurrency 32');
+  const kafka = row('Kafka in');
+  const pct = (r: Row | undefined) => (r ? `${((100 * r.sequencesPerSecond) / limit).toFixed(0)}%` : '-');
+  const lines = [
+    `/predict c=32 ${pct(c32)} and Kafka path ${pct(kafka)} of the limit (target >= 85%)`,
+    `p99/p50 at c=32: ${c32?.p99Ms && c32.p50Ms ? (c32.p99Ms / c32.p50Ms).toFixed(2) : '-'} (target <= 3)`,
+    `c=1 overhead: p50 ${c1?.p50Ms ?? '-'} ms over the model's own ${modelMsAlone.toFixed(1)} ms for one text = ${c1?.p50Ms !== undefined ? (c1.p50Ms - modelMsAlone).toFixed(1) : '-'} ms (target <= 5 ms)`,
+    `c=32 vs peer: ${c32?.peer ? (c32.sequencesPerSecond / c32.peer.sequencesPerSecond).toFixed(2) : '-'}x at p99 ${c32?.p99Ms ?? '-'} vs ${c32?.peer?.p99Ms ?? '-'} ms (target >= 2x at equal or better p99)`,
+  ];
+  console.log(`targets: ${lines.join('\n         ')}`);
+}
+
 async function benchModel(kind: string, kafkaBrokers: string, port: number): Promise<void> {
   const { dir, label } = kind === 'base' ? baseStore() : defaultStore();
-  const limitRows = await measureLimit(dir);
+  const { rows: limitRows, modelMsAlone } = await measureLimit(dir);
   const limit = Math.max(...limitRows.map((r) => r.sequencesPerSecond));
   const platform = await startPlatform({ modelStoreDir: dir, env: { RATE_LIMIT_ENABLED: 'false' } });
   let ours: LoadResult[];
@@ -168,6 +207,7 @@ async function benchModel(kind: string, kafkaBrokers: string, port: number): Pro
   const names = [...concurrencies.map((c) => `/predict, concurrency ${c}`), '/predict/batch 32 texts, concurrency 4'];
   const rows: Row[] = [...limitRows, ...names.map((what, i) => ({ what, ...ours[i], peer: theirs[i] })), { what: 'Kafka in → out, outside producer, window 64', ...viaKafka }];
   printTable(`${label} — limit ${limit.toFixed(1)} seq/s (${os.availableParallelism()} cores, ${seconds} s per measurement)`, rows, limit);
+  printTargets(rows, limit, modelMsAlone);
   if (kind === 'base') fs.rmSync(dir, { recursive: true, force: true });
 }
 
