@@ -34,3 +34,20 @@ test('a send to a missing topic fails without holding up another topic, and the 
   assert.ok(Date.now() - again < 50, `refused in ${Date.now() - again} ms, not after a retry cycle`);
   await producer.send(topic, { value: { n: 4 } });
 });
+
+test('a topic deleted after a send does not stop sends to other topics, new or old', async () => {
+  const [doomed, fresh] = [`test-doomed-${randomUUID().slice(0, 8)}`, `test-fresh-${randomUUID().slice(0, 8)}`];
+  await ensureTopics(kafka, [{ name: doomed, key: 'test', partitions: 1 }]);
+  await producer.send(doomed, { value: { n: 1 } });
+  await deleteTopics(kafka, [doomed]);
+  // kafkajs still asks the broker about the deleted topic whenever it refreshes its metadata, which
+  // a send to a topic it has not seen yet forces: without a renewal, this send failed.
+  await ensureTopics(kafka, [{ name: fresh, key: 'test', partitions: 1 }]);
+  try {
+    await producer.send(fresh, { value: { n: 2 } });
+    await producer.send(topic, { value: { n: 3 } });
+    await assert.rejects(producer.send(doomed, { value: { n: 4 } }));
+  } finally {
+    await deleteTopics(kafka, [fresh]);
+  }
+});

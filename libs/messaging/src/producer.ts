@@ -2,6 +2,12 @@
  * A producer that coalesces the messages of one event-loop turn into a single `sendBatch`, so a
  * busy service sends few large requests instead of one round trip per message (the `linger`
  * lesson of the Java client), while an idle one adds no delay.
+ *
+ * Topics that disappear (a requester's reply topic, deleted when it leaves) are survived. kafkajs
+ * keeps every topic it has sent to in its metadata requests, and once one is deleted every later
+ * metadata refresh fails: sends to new topics at once, sends to all topics when the metadata ages
+ * out. So a send that fails with "unknown topic" renews the kafkajs producer (a fresh topic set)
+ * and is tried once more; only a topic still missing then is refused.
  */
 import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
 
@@ -38,7 +44,7 @@ export class MissingTopicError extends Error {
 }
 
 export class MessageProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
   private queue: Pending[] = [];
   private flushScheduled = false;
   private connected = false;
@@ -46,10 +52,38 @@ export class MessageProducer {
   /** Topics a send found missing (e.g. a requester's reply topic deleted when it left), until when. */
   private readonly missingUntil = new Map<string, number>();
 
-  constructor(kafka: Kafka, private readonly options: { lingerMs?: number; compression?: boolean } = {}) {
-    this.producer = kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 5 } });
-    this.producer.on(this.producer.events.DISCONNECT, () => (this.connected = false));
-    this.producer.on(this.producer.events.CONNECT, () => (this.connected = true));
+  private renewing: Promise<void> | null = null;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly options: { lingerMs?: number; compression?: boolean } = {},
+  ) {
+    this.producer = this.createProducer();
+  }
+
+  private createProducer(): Producer {
+    const producer = this.kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 5 } });
+    producer.on(producer.events.DISCONNECT, () => {
+      if (producer === this.producer) this.connected = false;
+    });
+    producer.on(producer.events.CONNECT, () => {
+      if (producer === this.producer) this.connected = true;
+    });
+    return producer;
+  }
+
+  /** A fresh kafkajs producer in place of one whose topic set holds a deleted topic (see above). */
+  private renew(): Promise<void> {
+    this.renewing ??= (async () => {
+      const fresh = this.createProducer();
+      await fresh.connect();
+      const old = this.producer;
+      this.producer = fresh;
+      this.connected = true;
+      // Sends still under way on the old producer finish first.
+      void Promise.allSettled([...this.inFlight]).then(() => old.disconnect().catch(() => undefined));
+    })().finally(() => (this.renewing = null));
+    return this.renewing;
   }
 
   get isConnected(): boolean {
@@ -114,8 +148,14 @@ export class MessageProducer {
     await Promise.all(
       [...byTopic].map(async ([topic, messages]) => {
         const items = batch.filter((item) => item.topic === topic);
+        const send = () => this.producer.send({ topic, messages, acks: -1, compression: this.options.compression ? CompressionTypes.GZIP : CompressionTypes.None });
         try {
-          await this.producer.send({ topic, messages, acks: -1, compression: this.options.compression ? CompressionTypes.GZIP : CompressionTypes.None });
+          await send().catch(async (error: unknown) => {
+            if (!isMissingTopic(error)) throw error;
+            // This topic, or another one kafkajs still asks about, is gone: renew and try once more.
+            await this.renew();
+            await send();
+          });
           for (const item of items) item.resolve();
         } catch (error) {
           if (isMissingTopic(error)) this.missingUntil.set(topic, Date.now() + MISSING_TOPIC_MEMORY_MS);
