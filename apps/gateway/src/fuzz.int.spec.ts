@@ -152,7 +152,7 @@ const env = { ...isolatedEnv(), RATE_LIMIT_ENABLED: 'false', AUTH_JWT_SECRET: 'a
 let gw: GatewayProcess;
 
 before(async () => {
-  gw = await spawnGateway(env, freePort());
+  gw = await spawnGateway(env, await freePort());
 });
 
 after(async () => {

@@ -20,7 +20,8 @@ describe('two gateway processes sharing one Redis', () => {
   let a: GatewayProcess;
   let b: GatewayProcess;
   before(async () => {
-    [a, b] = await Promise.all([spawnGateway(env, freePort()), spawnGateway(env, freePort())]);
+    const [portA, portB] = [await freePort(), await freePort()];
+    [a, b] = await Promise.all([spawnGateway(env, portA), spawnGateway(env, portB)]);
   });
   after(async () => {
     const codes = await Promise.all([a?.stop(), b?.stop()]);

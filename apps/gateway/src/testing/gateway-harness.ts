@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { Redis } from 'ioredis';
@@ -120,7 +120,17 @@ export async function spawnGateway(env: Record<string, string>, port: number): P
   };
 }
 
-/** A port unlikely to be taken: spread over a range, as the platform harness does. */
-export function freePort(): number {
-  return 41_000 + Math.floor(Math.random() * 9_000);
+/**
+ * A port the OS says is free now. A random pick from a fixed range could land on a port the OS had
+ * just handed to an outgoing connection (the range overlaps Linux's ephemeral ports).
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }
