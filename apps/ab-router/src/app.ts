@@ -73,7 +73,7 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
   let flushTimer: NodeJS.Timeout | undefined;
 
   function replyError(topic: string, partition: number | undefined, requestId: string, error: PlatformError) {
-    return producer.send(topic, { key: requestId, value: errorReply(requestId, error), partition }).catch((e: unknown) => log.warn({ err: e, requestId, topic }, 'error reply could not be delivered'));
+    return producer.sendReply(topic, { key: requestId, value: errorReply(requestId, error), partition }).catch((e: unknown) => log.warn({ err: e, requestId, topic }, 'error reply could not be delivered'));
   }
 
   async function handle(message: ConsumedMessage<InferenceRequest>): Promise<void> {

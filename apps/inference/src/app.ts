@@ -57,7 +57,7 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
   const catalog = new ModelCatalog({ kafka: deps.kafka, producer, logger: log, groupPrefix: `inference-${config.instanceId}`, onDeadLetter: (topic) => metrics.dlq.inc({ topic }) });
 
   const sendReply = (topic: string, partition: number | undefined, reply: InferenceReply) =>
-    producer.send(topic, { key: reply.requestId, value: reply, partition }).catch((error: unknown) => {
+    producer.sendReply(topic, { key: reply.requestId, value: reply, partition }).catch((error: unknown) => {
       // The requester's topic is gone or unreachable: nobody can be told; say so in the log.
       log.warn({ err: error, requestId: reply.requestId, topic }, 'reply could not be delivered');
     });

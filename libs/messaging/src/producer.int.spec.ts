@@ -51,3 +51,19 @@ test('a topic deleted after a send does not stop sends to other topics, new or o
     await deleteTopics(kafka, [fresh]);
   }
 });
+
+test('a deleted reply topic does not even slow the platform topics: replies have a kafkajs producer of their own', async () => {
+  const [replies, fresh] = [`test-replies-${randomUUID().slice(0, 8)}`, `test-fresh-${randomUUID().slice(0, 8)}`];
+  await ensureTopics(kafka, [{ name: replies, key: 'test', partitions: 1 }]);
+  await producer.sendReply(replies, { value: { n: 1 } });
+  await deleteTopics(kafka, [replies]);
+  await ensureTopics(kafka, [{ name: fresh, key: 'test', partitions: 1 }]);
+  try {
+    const started = Date.now();
+    await producer.send(fresh, { value: { n: 2 } });
+    assert.ok(Date.now() - started < 1_000, `sent in ${Date.now() - started} ms, not after kafkajs' retries and a renewal`);
+    await assert.rejects(producer.sendReply(replies, { value: { n: 3 } }));
+  } finally {
+    await deleteTopics(kafka, [fresh]);
+  }
+});

@@ -6,14 +6,17 @@
  * Topics that disappear (a requester's reply topic, deleted when it leaves) are survived. kafkajs
  * keeps every topic it has sent to in its metadata requests, and once one is deleted every later
  * metadata refresh fails: sends to new topics at once, sends to all topics when the metadata ages
- * out. So a send that fails with "unknown topic" renews the kafkajs producer (a fresh topic set)
- * and is tried once more; only a topic still missing then is refused.
+ * out. So replies to requesters go through a kafkajs producer of their own, and a send that fails
+ * with "unknown topic" renews its kafkajs producer (a fresh topic set) and is tried once more; only
+ * a topic still missing then is refused.
  */
-import { CompressionTypes, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, type Producer, type ProducerRecord } from 'kafkajs';
 
 interface Pending {
   topic: string;
   message: Message;
+  /** To a requester's reply topic (see MessageProducer.replies). */
+  toRequester: boolean;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -43,69 +46,110 @@ export class MissingTopicError extends Error {
   }
 }
 
-export class MessageProducer {
-  private producer: Producer;
-  private queue: Pending[] = [];
-  private flushScheduled = false;
-  private connected = false;
-  private readonly inFlight = new Set<Promise<void>>();
-  /** Topics a send found missing (e.g. a requester's reply topic deleted when it left), until when. */
-  private readonly missingUntil = new Map<string, number>();
-
+/**
+ * One kafkajs producer that can be swapped for a fresh one (a fresh topic set) when a deleted
+ * topic has broken its metadata requests. Sends under way on the old one finish first.
+ */
+class RenewableProducer {
+  private current: Producer;
   private renewing: Promise<void> | null = null;
+  connected = false;
 
   constructor(
     private readonly kafka: Kafka,
-    private readonly options: { lingerMs?: number; compression?: boolean } = {},
+    private readonly inFlight: Set<Promise<void>>,
   ) {
-    this.producer = this.createProducer();
+    this.current = this.create();
   }
 
-  private createProducer(): Producer {
+  private create(): Producer {
     const producer = this.kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 5 } });
     producer.on(producer.events.DISCONNECT, () => {
-      if (producer === this.producer) this.connected = false;
+      if (producer === this.current) this.connected = false;
     });
     producer.on(producer.events.CONNECT, () => {
-      if (producer === this.producer) this.connected = true;
+      if (producer === this.current) this.connected = true;
     });
     return producer;
   }
 
-  /** A fresh kafkajs producer in place of one whose topic set holds a deleted topic (see above). */
+  connect(): Promise<void> {
+    return this.current.connect();
+  }
+
+  disconnect(): Promise<void> {
+    return this.current.disconnect();
+  }
+
+  /** Sends; on "unknown topic" renews once and tries again, so only a topic really gone fails. */
+  async send(record: ProducerRecord): Promise<void> {
+    try {
+      await this.current.send(record);
+    } catch (error) {
+      if (!isMissingTopic(error)) throw error;
+      await this.renew();
+      await this.current.send(record);
+    }
+  }
+
   private renew(): Promise<void> {
     this.renewing ??= (async () => {
-      const fresh = this.createProducer();
+      const fresh = this.create();
       await fresh.connect();
-      const old = this.producer;
-      this.producer = fresh;
+      const old = this.current;
+      this.current = fresh;
       this.connected = true;
-      // Sends still under way on the old producer finish first.
       void Promise.allSettled([...this.inFlight]).then(() => old.disconnect().catch(() => undefined));
     })().finally(() => (this.renewing = null));
     return this.renewing;
   }
+}
+
+export class MessageProducer {
+  private readonly inFlight = new Set<Promise<void>>();
+  /** For the platform's own topics, which are not deleted while it runs. */
+  private readonly platform: RenewableProducer;
+  /**
+   * For requesters' reply topics, which come and go with their requesters: a deleted one can only
+   * hold up other replies (until the renewal), never the platform's own topics.
+   */
+  private readonly replies: RenewableProducer;
+  private queue: Pending[] = [];
+  private flushScheduled = false;
+  /** Topics a send found missing (e.g. a requester's reply topic deleted when it left), until when. */
+  private readonly missingUntil = new Map<string, number>();
+
+  constructor(
+    kafka: Kafka,
+    private readonly options: { lingerMs?: number; compression?: boolean } = {},
+  ) {
+    this.platform = new RenewableProducer(kafka, this.inFlight);
+    this.replies = new RenewableProducer(kafka, this.inFlight);
+  }
 
   get isConnected(): boolean {
-    return this.connected;
+    return this.platform.connected && this.replies.connected;
   }
 
   async connect(): Promise<void> {
-    await this.producer.connect();
+    await Promise.all([this.platform.connect(), this.replies.connect()]);
   }
 
   /** Serializes `value` as JSON and resolves once the broker has acknowledged it. */
   send(topic: string, message: OutgoingMessage): Promise<void> {
-    const encoded: Message = {
-      key: message.key ?? null,
-      value: Buffer.from(JSON.stringify(message.value)),
-      headers: message.headers,
-      partition: message.partition,
-    };
-    return this.sendRaw(topic, encoded);
+    return this.sendRaw(topic, encode(message));
+  }
+
+  /** As `send`, to a topic a requester owns (its reply topic), which may be deleted at any time. */
+  sendReply(topic: string, message: OutgoingMessage): Promise<void> {
+    return this.enqueue(topic, encode(message), true);
   }
 
   sendRaw(topic: string, message: Message): Promise<void> {
+    return this.enqueue(topic, message, false);
+  }
+
+  private enqueue(topic: string, message: Message, toRequester: boolean): Promise<void> {
     // Each send to a missing topic costs kafkajs' whole retry cycle (seconds); after the first,
     // refuse at once for a while, so the caller (e.g. a consumer's batch) is not held up again.
     const missingUntil = this.missingUntil.get(topic);
@@ -114,7 +158,7 @@ export class MessageProducer {
       this.missingUntil.delete(topic);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ topic, message, resolve, reject });
+      this.queue.push({ topic, message, toRequester, resolve, reject });
       this.scheduleFlush();
     });
   }
@@ -137,25 +181,19 @@ export class MessageProducer {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
-    const byTopic = new Map<string, Message[]>();
+    const byTopic = new Map<string, Pending[]>();
     for (const item of batch) {
-      const messages = byTopic.get(item.topic) ?? [];
-      messages.push(item.message);
-      byTopic.set(item.topic, messages);
+      const items = byTopic.get(item.topic) ?? [];
+      items.push(item);
+      byTopic.set(item.topic, items);
     }
     // One request per topic, in parallel: a topic that fails (e.g. a requester's reply topic that
     // was deleted) must not fail or delay the messages for the others.
     await Promise.all(
-      [...byTopic].map(async ([topic, messages]) => {
-        const items = batch.filter((item) => item.topic === topic);
-        const send = () => this.producer.send({ topic, messages, acks: -1, compression: this.options.compression ? CompressionTypes.GZIP : CompressionTypes.None });
+      [...byTopic].map(async ([topic, items]) => {
+        const producer = items[0].toRequester ? this.replies : this.platform;
         try {
-          await send().catch(async (error: unknown) => {
-            if (!isMissingTopic(error)) throw error;
-            // This topic, or another one kafkajs still asks about, is gone: renew and try once more.
-            await this.renew();
-            await send();
-          });
+          await producer.send({ topic, messages: items.map((item) => item.message), acks: -1, compression: this.options.compression ? CompressionTypes.GZIP : CompressionTypes.None });
           for (const item of items) item.resolve();
         } catch (error) {
           if (isMissingTopic(error)) this.missingUntil.set(topic, Date.now() + MISSING_TOPIC_MEMORY_MS);
@@ -171,6 +209,10 @@ export class MessageProducer {
       if (this.queue.length > 0 && !this.flushScheduled) this.scheduleFlush();
       await Promise.allSettled([...this.inFlight, new Promise((resolve) => setImmediate(resolve))]);
     }
-    await this.producer.disconnect();
+    await Promise.all([this.platform.disconnect(), this.replies.disconnect()]);
   }
+}
+
+function encode(message: OutgoingMessage): Message {
+  return { key: message.key ?? null, value: Buffer.from(JSON.stringify(message.value)), headers: message.headers, partition: message.partition };
 }
