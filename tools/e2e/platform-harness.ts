@@ -10,6 +10,7 @@ import path from 'node:path';
 import { DEFAULT_MODEL_NAME } from '@mlops/schemas';
 import { seedRandomModel } from '../models/seed-model';
 import { startApp, stopApp, waitForHttp, workspaceRoot, type AppProcess } from '../platform/processes';
+import { freePortBlock } from '../ports';
 
 export interface PlatformUnderTest {
   gatewayUrl: string;
@@ -21,10 +22,6 @@ export interface PlatformUnderTest {
   stop(): Promise<(number | null)[]>;
 }
 
-function freePortBase(): number {
-  // Spread runs over a range so a leftover process from an earlier run does not collide.
-  return 20_000 + Math.floor(Math.random() * 20_000);
-}
 
 export function buildApps(apps: string[]): void {
   for (const app of apps) {
@@ -53,7 +50,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const modelName = options.modelName ?? DEFAULT_MODEL_NAME;
   if (ownStore) seedRandomModel({ modelStoreDir, modelName });
   buildApps(['inference', 'ab-router', 'gateway']);
-  const base = freePortBase();
+  // gateway base, ab-router base + 1, inference replicas base + 2, + 12, ...
+  const base = await freePortBlock(3 + 10 * ((options.inferenceReplicas ?? 1) - 1));
   const common = { KAFKA_BROKERS: kafkaBrokers, MODEL_STORE_DIR: modelStoreDir, LOG_LEVEL: 'warn', RATE_LIMIT_ENABLED: 'false', ...(options.modelName ? { MODEL_NAME: modelName } : {}), ...options.env };
   const processes: AppProcess[] = [];
   for (let i = 0; i < (options.inferenceReplicas ?? 1); i++) {

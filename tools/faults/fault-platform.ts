@@ -12,6 +12,7 @@ import path from 'node:path';
 import { buildApps } from '../e2e/platform-harness';
 import { seedRandomModel } from '../models/seed-model';
 import { stopApp, waitForHttp, workspaceRoot, type AppProcess } from '../platform/processes';
+import { freePortBlock } from '../ports';
 
 export type AppName = 'gateway' | 'ab-router' | 'inference' | 'feature-store';
 
@@ -79,8 +80,7 @@ export class FaultPlatform {
     const modelStoreDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-store-'));
     seedRandomModel({ modelStoreDir });
     for (let v = 2; v <= (options.versions ?? 1); v++) seedRandomModel({ modelStoreDir, seed: v, setProduction: false });
-    // Spread runs over a range so a leftover process from an earlier run does not collide.
-    const base = 40_000 + Math.floor(Math.random() * 20_000);
+    const base = await freePortBlock((options.inferenceReplicas ?? 1) + (options.routerReplicas ?? 1) + 2);
     const common = { KAFKA_BROKERS: options.brokers, MODEL_STORE_DIR: modelStoreDir, LOG_LEVEL: process.env.FAULTS_LOG_LEVEL ?? 'warn' };
     const apps: PlatformApp[] = [];
     const add = (app: AppName, name: string, env: NodeJS.ProcessEnv) =>
