@@ -67,3 +67,21 @@ test('a deleted reply topic does not even slow the platform topics: replies have
     await deleteTopics(kafka, [fresh]);
   }
 });
+
+test('a reply to a topic that is gone fails fast and does not hold up a reply to a live one', async () => {
+  const [gone, live] = [`test-gone-${randomUUID().slice(0, 8)}`, `test-live-${randomUUID().slice(0, 8)}`];
+  await ensureTopics(kafka, [{ name: live, key: 'test', partitions: 1 }]);
+  try {
+    const started = Date.now();
+    const [toGone, toLive] = await Promise.allSettled([
+      producer.sendReply(gone, { value: { n: 1 } }),
+      producer.sendReply(live, { value: { n: 2 } }).then(() => Date.now() - started),
+    ]);
+    assert.equal(toGone.status, 'rejected');
+    assert.equal(toLive.status, 'fulfilled');
+    assert.ok(toLive.status === 'fulfilled' && toLive.value < 1_000, `the live reply took ${toLive.status === 'fulfilled' ? toLive.value : '-'} ms`);
+    assert.ok(Date.now() - started < 2_000, `the missing topic was known after ${Date.now() - started} ms, not after kafkajs' retry cycle`);
+  } finally {
+    await deleteTopics(kafka, [live]);
+  }
+});

@@ -28,6 +28,10 @@ export interface OutgoingMessage {
   partition?: number;
 }
 
+/** Retries of a reply send that failed for another reason than a missing topic, and the first delay (doubling). */
+const OWN_RETRIES = 5;
+const OWN_RETRY_DELAY_MS = 200;
+
 /** How long a topic found missing is refused without asking the broker again, ms. */
 const MISSING_TOPIC_MEMORY_MS = 30_000;
 
@@ -55,15 +59,22 @@ class RenewableProducer {
   private renewing: Promise<void> | null = null;
   connected = false;
 
+  /**
+   * `ownRetries`: kafkajs retries every retriable error alike, and a send to a deleted topic holds
+   * the producer's metadata lock through all of them (seconds), stalling its sends to live topics.
+   * With `ownRetries` kafkajs does not retry; connection errors are retried here with the same
+   * backoff, and "unknown topic" fails at once (after the renewal) instead.
+   */
   constructor(
     private readonly kafka: Kafka,
     private readonly inFlight: Set<Promise<void>>,
+    private readonly ownRetries = false,
   ) {
     this.current = this.create();
   }
 
   private create(): Producer {
-    const producer = this.kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 5 } });
+    const producer = this.kafka.producer({ allowAutoTopicCreation: false, retry: { retries: this.ownRetries ? 0 : 5 } });
     producer.on(producer.events.DISCONNECT, () => {
       if (producer === this.current) this.connected = false;
     });
@@ -83,6 +94,18 @@ class RenewableProducer {
 
   /** Sends; on "unknown topic" renews once and tries again, so only a topic really gone fails. */
   async send(record: ProducerRecord): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.sendRenewing(record);
+        return;
+      } catch (error) {
+        if (!this.ownRetries || isMissingTopic(error) || attempt >= OWN_RETRIES) throw error;
+        await new Promise((resolve) => setTimeout(resolve, OWN_RETRY_DELAY_MS * 2 ** attempt));
+      }
+    }
+  }
+
+  private async sendRenewing(record: ProducerRecord): Promise<void> {
     try {
       await this.current.send(record);
     } catch (error) {
@@ -124,7 +147,7 @@ export class MessageProducer {
     private readonly options: { lingerMs?: number; compression?: boolean } = {},
   ) {
     this.platform = new RenewableProducer(kafka, this.inFlight);
-    this.replies = new RenewableProducer(kafka, this.inFlight);
+    this.replies = new RenewableProducer(kafka, this.inFlight, true);
   }
 
   get isConnected(): boolean {
