@@ -82,7 +82,13 @@ const PIPELINE_COMMIT_INTERVAL_MS = 500;
 /** One assigned partition's messages in hand (pipelined mode). */
 class PartitionProgress {
   readonly inHand = new Set<bigint>();
-  /** The highest offset handed over (or dead-lettered), -1 before the first. */
+
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+  ) {}
+
+  /** The highest offset handed over, dead-lettered or skipped, -1 before the first. */
   highest = -1n;
   committed = -1n;
 
@@ -208,16 +214,7 @@ export class ValidatingConsumer<S extends TSchema> {
       autoCommitInterval: 1_000,
       partitionsConsumedConcurrently: 4,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, uncommittedOffsets }) => {
-        const accepted: ConsumedMessage<Static<S>>[] = [];
-        let last: KafkaMessage | undefined;
-        for (const message of batch.messages) {
-          // Stopping or reassigned: leave the rest of the batch to whoever owns the partition next.
-          if (!isRunning() || isStale()) break;
-          const decoded = this.decode(batch.topic, batch.partition, message);
-          if ('error' in decoded) await this.deadLetter(decoded);
-          else accepted.push(decoded);
-          last = message;
-        }
+        const { accepted, last } = await this.take(batch, () => !isRunning() || isStale());
         if (accepted.length > 0) {
           // A batch may take longer than the session timeout (a backlog queued behind a model):
           // keep heartbeating meanwhile, or the group evicts us and redelivers the work to another.
@@ -241,29 +238,44 @@ export class ValidatingConsumer<S extends TSchema> {
     });
   }
 
+  /**
+   * The valid messages of a fetched batch, in order, the invalid ones dead-lettered on the way, up
+   * to where `stopped` says to leave the rest to whoever owns the partition next (a stop, a
+   * reassignment); `skip` passes over offsets (counted in `last`) without handling them.
+   */
+  private async take(
+    batch: EachBatchPayload['batch'],
+    stopped: () => boolean,
+    skip: (offset: bigint) => boolean = () => false,
+  ): Promise<{ accepted: ConsumedMessage<Static<S>>[]; last: KafkaMessage | undefined }> {
+    const accepted: ConsumedMessage<Static<S>>[] = [];
+    let last: KafkaMessage | undefined;
+    for (const message of batch.messages) {
+      if (stopped()) break;
+      if (!skip(BigInt(message.offset))) {
+        const decoded = this.decode(batch.topic, batch.partition, message);
+        if ('error' in decoded) await this.deadLetter(decoded);
+        else accepted.push(decoded);
+      }
+      last = message;
+    }
+    return { accepted, last };
+  }
+
   /** Pipelined mode: hands a fetched batch to the handler without waiting for it to finish. */
   private async handOver({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload, maxInFlightMessages: number): Promise<void> {
     const key = `${batch.topic}:${batch.partition}`;
     let progress = this.progress.get(key);
-    if (!progress) this.progress.set(key, (progress = new PartitionProgress()));
-    const accepted: ConsumedMessage<Static<S>>[] = [];
-    let last: KafkaMessage | undefined;
-    for (const message of batch.messages) {
-      if (!isRunning() || isStale() || this.pausedForStop) break;
-      const offset = BigInt(message.offset);
-      last = message;
-      if (offset <= progress.highest) continue; // in hand or finished already: a rejoin fetched it again
-      progress.highest = offset;
-      const decoded = this.decode(batch.topic, batch.partition, message);
-      if ('error' in decoded) {
-        progress.inHand.add(offset);
-        await this.deadLetter(decoded).finally(() => progress.inHand.delete(offset));
-      } else {
-        progress.inHand.add(offset);
-        accepted.push(decoded);
-      }
+    if (!progress) this.progress.set(key, (progress = new PartitionProgress(batch.topic, batch.partition)));
+    // What a rejoin fetched again is in hand or finished already: skipped, not handled twice.
+    const handedOver = progress.highest;
+    const { accepted, last } = await this.take(batch, () => !isRunning() || isStale() || this.pausedForStop, (offset) => offset <= handedOver);
+    for (const message of accepted) progress.inHand.add(BigInt(message.offset));
+    // Dead letters are sent already: everything up to `last` is in hand or finished.
+    if (last) {
+      progress.highest = BigInt(last.offset);
+      resolveOffset(last.offset);
     }
-    if (last) resolveOffset(last.offset);
     if (accepted.length > 0) {
       this.inHandMessages += accepted.length;
       const work: Promise<void> = this.options
@@ -287,16 +299,11 @@ export class ValidatingConsumer<S extends TSchema> {
   /** Pipelined mode: commits, per assigned partition, up to the oldest message still in hand. */
   private async commitFinished(): Promise<void> {
     this.commitTimer = null;
-    const offsets = [...this.progress].flatMap(([key, progress]) => {
-      const offset = progress.commitOffset;
-      if (offset <= progress.committed) return [];
-      const split = key.lastIndexOf(':');
-      return [{ topic: key.slice(0, split), partition: Number(key.slice(split + 1)), offset: offset.toString(), progress }];
-    });
-    if (offsets.length === 0) return;
+    const due = [...this.progress.values()].map((progress) => ({ progress, offset: progress.commitOffset })).filter(({ progress, offset }) => offset > progress.committed);
+    if (due.length === 0) return;
     try {
-      await this.consumer.commitOffsets(offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset })));
-      for (const { offset, progress } of offsets) progress.committed = BigInt(offset);
+      await this.consumer.commitOffsets(due.map(({ progress, offset }) => ({ topic: progress.topic, partition: progress.partition, offset: offset.toString() })));
+      for (const { progress, offset } of due) progress.committed = offset;
     } catch (error) {
       // A rebalance or a broker away: the next finished work (or the stop) commits again.
       this.log.warn({ err: error }, 'could not commit finished work');
