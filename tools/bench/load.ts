@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import pino from 'pino';
+import type { Message } from 'kafkajs';
 import { createKafka, deleteTopics, ensureTopics } from '@mlops/messaging';
 import { MESSAGE_SCHEMA_VERSION, TOPICS, type InferenceReply } from '@mlops/schemas';
 
@@ -53,7 +54,9 @@ function percentile(sorted: number[], q: number): number {
  */
 export async function kafkaLoad(brokers: string[], texts: string[], options: { window: number; seconds: number }): Promise<LoadResult> {
   const kafka = createKafka({ brokers, clientId: 'bench-outside-producer', logger: pino({ level: 'silent' }) });
-  const replyTopic = `bench-replies-${randomUUID()}`;
+  // Ids unique across runs: inference drops a request id it answered recently as a redelivery.
+  const runId = `bench-${randomUUID()}`;
+  const replyTopic = `bench-replies-${runId}`;
   await ensureTopics(kafka, [{ name: replyTopic, key: 'request id', partitions: 1 }]);
   const producer = kafka.producer();
   const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}`, maxWaitTimeInMs: 50 });
@@ -68,15 +71,20 @@ export async function kafkaLoad(brokers: string[], texts: string[], options: { w
   await producer.connect();
   await consumer.connect();
   await consumer.subscribe({ topic: replyTopic, fromBeginning: true });
+  // Like any real producer with a linger, requests queued in one turn go out in one request.
+  let queued: Message[] = [];
+  const sendQueued = () => {
+    const messages = queued;
+    queued = [];
+    void producer.send({ topic: TOPICS.inferenceRequests.name, messages });
+  };
   const sendOne = () => {
-    const requestId = `bench-${sent}`;
+    const requestId = `${runId}-${sent}`;
     const text = texts[sent % texts.length];
     sent += 1;
     sentAt.set(requestId, performance.now());
-    void producer.send({
-      topic: TOPICS.inferenceRequests.name,
-      messages: [{ key: requestId, value: JSON.stringify({ schemaVersion: MESSAGE_SCHEMA_VERSION, requestId, texts: [text], deadline: Date.now() + 30_000, replyTo: { topic: replyTopic } }) }],
-    });
+    if (queued.length === 0) setImmediate(sendQueued);
+    queued.push({ key: requestId, value: JSON.stringify({ schemaVersion: MESSAGE_SCHEMA_VERSION, requestId, texts: [text], deadline: Date.now() + 30_000, replyTo: { topic: replyTopic } }) });
   };
   await consumer.run({
     eachBatch: async ({ batch }) => {
