@@ -11,7 +11,7 @@ export const InferenceConfigSchema = Type.Object(
     groupId: Type.String({ default: 'inference', description: 'consumer group of inference.routed; replicas share it' }),
     instanceId: Type.String({ default: `${os.hostname()}-${process.pid}` }),
     /** Largest model batch, in sequences. */
-    maxBatchSize: Type.Integer({ minimum: 1, maximum: 1024, default: 32 }),
+    maxBatchSize: Type.Integer({ minimum: 1, maximum: 1024, default: 64 }),
     /** How long a partial batch may wait for more sequences while the model is idle. 0 = run at once. */
     maxQueueDelayMs: Type.Number({ minimum: 0, maximum: 1000, default: 0 }),
     /** Sequences waiting per model version before new requests are refused with OVERLOADED. */

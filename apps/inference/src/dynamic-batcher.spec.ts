@@ -111,3 +111,23 @@ test('a failing batch fails its requests with INFERENCE_FAILED and the batcher k
   await batcher.drain();
   assert.ok(batcher.idle);
 });
+
+test('a session freeing up takes its fair share of the work in hand, not the whole queue', async () => {
+  const { runner, batches } = recordingRunner(30);
+  const batcher = new DynamicBatcher(runner, { maxBatchSize: 64, maxConcurrentBatches: 2, maxQueueDelayMs: 0, maxQueuedSequences: 1000 });
+  const texts = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+  // Session 1 computes 24 texts; then 40 arrive, one text per request.
+  const first = batcher.enqueue({ texts: texts(24, 'a'), deadline: soon() });
+  await nextTurn();
+  const rest = texts(40, 'b').map((text) => batcher.enqueue({ texts: [text], deadline: soon() }));
+  await Promise.all([first, ...rest]);
+  // Session 2 takes (24 + 40) / 2 = 32, leaving 8 to run beside it when session 1 frees.
+  assert.deepEqual(batches.map((b) => b.length), [24, 32, 8]);
+});
+
+test('under a backlog every batch is full', async () => {
+  const { runner, batches } = recordingRunner(5);
+  const batcher = new DynamicBatcher(runner, { maxBatchSize: 16, maxConcurrentBatches: 2, maxQueueDelayMs: 0, maxQueuedSequences: 1000 });
+  await Promise.all(Array.from({ length: 96 }, (_, i) => batcher.enqueue({ texts: [`t${i}`], deadline: soon() })));
+  assert.deepEqual(batches.map((b) => b.length), [16, 16, 16, 16, 16, 16]);
+});

@@ -4,8 +4,9 @@
  * Requests queue up; whenever the model has room (fewer than `maxConcurrentBatches` batches
  * running, one per model session) the batcher takes up to `maxBatchSize` sequences and runs them.
  * While batches run, new requests accumulate, so batches fill by themselves under load and an idle
- * model adds no delay. `maxQueueDelayMs` > 0 lets a partial batch wait that long
- * for company. The queue is bounded (`maxQueuedSequences`): past it, `enqueue` refuses with
+ * model adds no delay. A batch takes no more than its session's fair share of the work in hand, so
+ * a backlog runs in the largest batches while a moderate load stays spread over all sessions.
+ * `maxQueueDelayMs` > 0 lets a partial batch wait that long for company. The queue is bounded (`maxQueuedSequences`): past it, `enqueue` refuses with
  * OVERLOADED at once instead of letting memory and latency grow.
  *
  * A request's texts always run in one model batch, so one request sees one model version.
@@ -50,6 +51,7 @@ export interface BatcherOptions {
 export class DynamicBatcher {
   private readonly queue: Queued[] = [];
   private queuedSequences = 0;
+  private runningSequences = 0;
   private readonly running = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private pumpScheduled = false;
@@ -132,7 +134,7 @@ export class DynamicBatcher {
    * grouped by text length, so a batch's rows pad to similar lengths.
    */
   private takeBatches(slots: number): Queued[][] {
-    const taken = this.takeBatch(slots * this.options.maxBatchSize);
+    const taken = this.takeBatch(slots * this.batchLimit());
     if (slots === 1 || taken.length <= 1) return taken.length > 0 ? [taken] : [];
     const sequences = taken.reduce((sum, item) => sum + item.texts.length, 0);
     const perBatch = Math.ceil(sequences / Math.min(slots, taken.length));
@@ -156,6 +158,19 @@ export class DynamicBatcher {
       this.queuedSequences += extra.reduce((sum, item) => sum + item.texts.length, 0);
     }
     return batches;
+  }
+
+  /**
+   * The most sequences one batch takes now: `maxBatchSize`, and no more than an even share of the
+   * sequences in hand (queued and running) over the sessions. A session freeing up with 40 queued
+   * while the other computes 24 takes 32, not 40: the other, freeing next, finds work alongside
+   * instead of running a handful (and the 40 wait no longer than their neighbours). Under a backlog
+   * the share exceeds `maxBatchSize` and batches are full.
+   */
+  private batchLimit(): number {
+    const sessions = this.options.maxConcurrentBatches ?? 1;
+    const share = Math.ceil((this.queuedSequences + this.runningSequences) / sessions);
+    return Math.max(1, Math.min(this.options.maxBatchSize, share));
   }
 
   /** Oldest first, whole requests only, up to `limit` sequences (a larger request runs alone). */
@@ -184,6 +199,7 @@ export class DynamicBatcher {
     if (batch.length === 0) return;
     const startedAt = performance.now();
     const texts = batch.flatMap((item) => item.texts);
+    this.runningSequences += texts.length;
     try {
       const predictions = await this.runner.predict(texts);
       const inferenceMs = performance.now() - startedAt;
@@ -197,6 +213,8 @@ export class DynamicBatcher {
     } catch (error) {
       const failure = new PlatformError('INFERENCE_FAILED', `the model failed on a batch of ${texts.length}: ${(error as Error).message}`, { cause: error });
       for (const item of batch) item.reject(failure);
+    } finally {
+      this.runningSequences -= texts.length;
     }
   }
 }
