@@ -1,10 +1,11 @@
 /**
  * The kafkajs client as every app creates it: our logger underneath, retries bounded, and the
  * partitioner fixed (kafkajs' default murmur2, the Java client's, so keys land where other
- * clients put them).
+ * clients put them). Loading it also mends kafkajs' 1 ms idle loop (kafkajs-idle-loop-fix.ts).
  */
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
 import type { Logger } from '@mlops/observability';
+import './kafkajs-idle-loop-fix';
 
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
