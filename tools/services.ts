@@ -33,11 +33,15 @@ export async function startServices(wanted: ServicesWanted, options: ServicesOpt
     // Reverse order of starting; each stop runs once even if stop() is called again.
     for (const stop of stops.splice(0).reverse()) await stop();
   };
+  // stop() reads the environment start() read, so a caller that then points its children at the
+  // broker through KAFKA_BROKERS (or REDIS_URL) still gets what it started stopped.
+  const kafkaOptions: BrokerOptions = { ...options.kafka, env: { ...(options.kafka?.env ?? process.env) } };
+  const redisOptions: RedisOptions = { ...options.redis, env: { ...(options.redis?.env ?? process.env) } };
   try {
-    const kafka = wanted.kafka ? await startBroker(options.kafka) : undefined;
-    if (kafka?.started) stops.push(() => stopBroker(options.kafka));
-    const redis = wanted.redis ? await startRedis(options.redis) : undefined;
-    if (redis?.started) stops.push(() => stopRedis(options.redis));
+    const kafka = wanted.kafka ? await startBroker(kafkaOptions) : undefined;
+    if (kafka?.started) stops.push(() => stopBroker(kafkaOptions));
+    const redis = wanted.redis ? await startRedis(redisOptions) : undefined;
+    if (redis?.started) stops.push(() => stopRedis(redisOptions));
     return { kafkaBrokers: kafka?.bootstrap ?? '', redisUrl: redis?.redisUrl ?? '', stop: stopAll };
   } catch (error) {
     // A failed Redis start must not leave the Kafka we just started behind.
