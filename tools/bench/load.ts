@@ -15,32 +15,47 @@ export interface LoadResult {
   errors: number;
 }
 
-export function httpLoad(url: string, body: (i: number) => unknown, options: { connections: number; seconds: number; textsPerRequest?: number }): Promise<LoadResult> {
+/**
+ * autocannon against `url` for `seconds` after `warmupSeconds` at the same concurrency (connections,
+ * JIT, the broker and the batcher's queues reach their steady state first). Percentiles are exact,
+ * over the 2xx responses' own times (autocannon's summary has no p95 and rounds to whole ms).
+ */
+export async function httpLoad(
+  url: string,
+  body: (i: number) => unknown,
+  options: { connections: number; seconds: number; textsPerRequest?: number; warmupSeconds?: number },
+): Promise<LoadResult> {
   let i = 0;
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url,
-        method: 'POST',
-        connections: options.connections,
-        duration: options.seconds,
-        timeout: 30,
-        headers: { 'content-type': 'application/json' },
-        requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify(body(i++)) }) }],
-      },
-      (error: Error | null, result: autocannon.Result) => {
-        if (error) return reject(error);
-        const ok = result.requests.total - result.non2xx - result.errors - result.timeouts;
-        resolve({
-          sequencesPerSecond: (ok / options.seconds) * (options.textsPerRequest ?? 1),
-          p50Ms: result.latency.p50,
-          p95Ms: (result.latency as unknown as Record<string, number>).p97_5 ?? result.latency.p99,
-          p99Ms: result.latency.p99,
-          errors: result.non2xx + result.errors + result.timeouts,
-        });
-      },
-    );
-  });
+  const run = (duration: number, latencies: number[]) =>
+    new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url,
+          method: 'POST',
+          connections: options.connections,
+          duration,
+          timeout: 30,
+          headers: { 'content-type': 'application/json' },
+          requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify(body(i++)) }) }],
+        },
+        (error: Error | null, result: autocannon.Result) => (error ? reject(error) : resolve(result)),
+      );
+      instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTimeMs: number) => {
+        if (statusCode >= 200 && statusCode < 300) latencies.push(responseTimeMs);
+      });
+    });
+  const warmupSeconds = options.warmupSeconds ?? 1;
+  if (warmupSeconds > 0) await run(warmupSeconds, []);
+  const latencies: number[] = [];
+  const result = await run(options.seconds, latencies);
+  latencies.sort((a, b) => a - b);
+  return {
+    sequencesPerSecond: (latencies.length / options.seconds) * (options.textsPerRequest ?? 1),
+    p50Ms: percentile(latencies, 0.5),
+    p95Ms: percentile(latencies, 0.95),
+    p99Ms: percentile(latencies, 0.99),
+    errors: result.non2xx + result.errors + result.timeouts,
+  };
 }
 
 function percentile(sorted: number[], q: number): number {

@@ -185,8 +185,8 @@ function printTargets(rows: Row[], limit: number, modelMsAlone: number, served: 
     `/predict c=32 ${pct(c32)} of the limit (target >= 85%); the model alone with 32 in flight (${c32Ceiling?.what.replace('limit: ORT ', '') ?? '-'}): ${pct(c32Ceiling)}`,
     `Kafka path ${kafka.map((r) => `${pct(r)} (${r.what.replace(/.*, /, '')})`).join(', ')} of the limit (target >= 85%)`,
     `p99/p50 at c=32: ${c32?.p99Ms && c32.p50Ms ? (c32.p99Ms / c32.p50Ms).toFixed(2) : '-'} (target <= 3)`,
-    `c=1 overhead: p50 ${c1?.p50Ms ?? '-'} ms over the model's own ${modelMsAlone.toFixed(1)} ms for one text = ${c1?.p50Ms !== undefined ? (c1.p50Ms - modelMsAlone).toFixed(1) : '-'} ms (target <= 5 ms)`,
-    `c=32 vs peer: ${c32?.peer ? (c32.sequencesPerSecond / c32.peer.sequencesPerSecond).toFixed(2) : '-'}x at p99 ${c32?.p99Ms ?? '-'} vs ${c32?.peer?.p99Ms ?? '-'} ms (target >= 2x at equal or better p99)`,
+    `c=1 overhead: p50 ${c1?.p50Ms?.toFixed(1) ?? '-'} ms over the model's own ${modelMsAlone.toFixed(1)} ms for one text = ${c1?.p50Ms !== undefined ? (c1.p50Ms - modelMsAlone).toFixed(1) : '-'} ms (target <= 5 ms)`,
+    `c=32 vs peer: ${c32?.peer ? (c32.sequencesPerSecond / c32.peer.sequencesPerSecond).toFixed(2) : '-'}x at p99 ${c32?.p99Ms?.toFixed(0) ?? '-'} vs ${c32?.peer?.p99Ms?.toFixed(0) ?? '-'} ms (target >= 2x at equal or better p99)`,
   ];
   console.log(`targets: ${lines.join('\n         ')}`);
 }
