@@ -10,6 +10,8 @@ const depConstraints = [
     onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],
   })),
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+  // The workspace's own tooling (test harnesses, benchmarks, local Kafka and Redis) drives every project.
+  { sourceTag: 'type:tools', onlyDependOnLibsWithTags: ['*'] },
 ];
 
 export default [
@@ -22,6 +24,11 @@ export default [
       '@nx/enforce-module-boundaries': ['error', { allow: [], depConstraints }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // Benchmarks and harnesses build an app's parts in-process (e.g. the feature store under load).
+    files: ['tools/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': ['error', { allow: ['../../apps/**'], depConstraints }] },
   },
   {
     files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
