@@ -5,6 +5,7 @@ import pino from 'pino';
 import type { Message } from 'kafkajs';
 import { createKafka, deleteTopics, ensureTopics } from '@mlops/messaging';
 import { MESSAGE_SCHEMA_VERSION, TOPICS, type InferenceReply } from '@mlops/schemas';
+import { cpuMsPerSequence, cpuSnapshot, type WatchedProcess } from './process-cpu';
 
 export interface LoadResult {
   /** Sequences (texts) classified per second. */
@@ -13,6 +14,8 @@ export interface LoadResult {
   p95Ms: number;
   p99Ms: number;
   errors: number;
+  /** CPU ms per sequence of each watched process over the measured window. */
+  cpuMsPerSequence?: Record<string, number>;
 }
 
 /**
@@ -23,7 +26,7 @@ export interface LoadResult {
 export async function httpLoad(
   url: string,
   body: (i: number) => unknown,
-  options: { connections: number; seconds: number; textsPerRequest?: number; warmupSeconds?: number },
+  options: { connections: number; seconds: number; textsPerRequest?: number; warmupSeconds?: number; watch?: readonly WatchedProcess[] },
 ): Promise<LoadResult> {
   let i = 0;
   const run = (duration: number, latencies: number[]) =>
@@ -36,7 +39,7 @@ export async function httpLoad(
           duration,
           timeout: 30,
           headers: { 'content-type': 'application/json' },
-          requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: JSON.stringify(body(i++)) }) }],
+          requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, body: JSON.stringify(body(i++)) }) }],
         },
         (error: Error | null, result: autocannon.Result) => (error ? reject(error) : resolve(result)),
       );
@@ -47,14 +50,18 @@ export async function httpLoad(
   const warmupSeconds = options.warmupSeconds ?? 1;
   if (warmupSeconds > 0) await run(warmupSeconds, []);
   const latencies: number[] = [];
+  const cpuBefore = cpuSnapshot(options.watch ?? []);
   const result = await run(options.seconds, latencies);
+  const sequences = latencies.length * (options.textsPerRequest ?? 1);
+  const cpu = cpuMsPerSequence(cpuBefore, cpuSnapshot(options.watch ?? []), sequences);
   latencies.sort((a, b) => a - b);
   return {
-    sequencesPerSecond: (latencies.length / options.seconds) * (options.textsPerRequest ?? 1),
+    sequencesPerSecond: sequences / options.seconds,
     p50Ms: percentile(latencies, 0.5),
     p95Ms: percentile(latencies, 0.95),
     p99Ms: percentile(latencies, 0.99),
     errors: result.non2xx + result.errors + result.timeouts,
+    cpuMsPerSequence: cpu,
   };
 }
 
@@ -67,7 +74,7 @@ function percentile(sorted: number[], q: number): number {
  * An outside producer: keeps `window` requests in flight on `inference.requests` with its own reply
  * topic for `seconds`, measuring from publish to reply.
  */
-export async function kafkaLoad(brokers: string[], texts: string[], options: { window: number; seconds: number }): Promise<LoadResult> {
+export async function kafkaLoad(brokers: string[], texts: string[], options: { window: number; seconds: number; watch?: readonly WatchedProcess[] }): Promise<LoadResult> {
   const kafka = createKafka({ brokers, clientId: 'bench-outside-producer', logger: pino({ level: 'silent' }) });
   // Ids unique across runs: inference drops a request id it answered recently as a redelivery.
   const runId = `bench-${randomUUID()}`;
@@ -117,14 +124,16 @@ export async function kafkaLoad(brokers: string[], texts: string[], options: { w
     },
   });
   await new Promise((resolve) => setTimeout(resolve, 2_000)); // let the reply consumer join
+  const cpuBefore = cpuSnapshot(options.watch ?? []);
   const startedAt = performance.now();
   stopAt = startedAt + options.seconds * 1000;
   for (let i = 0; i < options.window; i++) sendOne();
   await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, options.seconds * 1000 + 30_000))]);
   const elapsed = (performance.now() - startedAt) / 1000;
+  const cpu = cpuMsPerSequence(cpuBefore, cpuSnapshot(options.watch ?? []), latencies.length);
   await consumer.disconnect();
   await producer.disconnect();
   await deleteTopics(kafka, [replyTopic]);
   latencies.sort((a, b) => a - b);
-  return { sequencesPerSecond: latencies.length / elapsed, p50Ms: percentile(latencies, 0.5), p95Ms: percentile(latencies, 0.95), p99Ms: percentile(latencies, 0.99), errors: errors + (sent - done) };
+  return { sequencesPerSecond: latencies.length / elapsed, p50Ms: percentile(latencies, 0.5), p95Ms: percentile(latencies, 0.95), p99Ms: percentile(latencies, 0.99), errors: errors + (sent - done), cpuMsPerSequence: cpu };
 }

@@ -18,7 +18,7 @@ export function ensurePeerEnvironment(): void {
   if (pip.status !== 0) throw new Error('pip install of the peer failed');
 }
 
-export async function startPeer(modelDir: string, port: number): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startPeer(modelDir: string, port: number): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   ensurePeerEnvironment();
   const child: ChildProcess = spawn(python, [path.join(__dirname, 'peer', 'server.py')], {
     env: { ...process.env, MODEL_DIR: modelDir, PORT: String(port) },
@@ -31,6 +31,7 @@ export async function startPeer(modelDir: string, port: number): Promise<{ url: 
   }
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());

@@ -7,8 +7,10 @@
  *   - ours: gateway /predict at several concurrencies, /predict/batch with 32 texts, and Kafka in →
  *     Kafka out with an outside producer;
  *   - peer: FastAPI + HF tokenizers + ONNX Runtime (tools/bench/peer/server.py), same load;
- *   - ratios: ours / limit and ours / peer.
- * Reports; asserts nothing.
+ *   - ratios: ours / limit and ours / peer, and tokens/s;
+ *   - where the CPU went: ms per sequence for each app, the broker, the peer and the load generator.
+ * Each server is warmed up until its rate settles (a broker's JVM compiles itself for half a
+ * minute) before anything is measured. Reports; asserts nothing.
  *
  *   npm run bench:serving [-- --seconds 8 --concurrency 1,8,32,128 --kafka-windows 64,512 --models default,base]
  */
@@ -20,13 +22,16 @@ import { ModelStore } from '@mlops/model-registry';
 import { randomDistilBertWeights, writeDistilBertOnnx } from '@mlops/onnx-writer';
 import { DEFAULT_MODEL_NAME } from '@mlops/schemas';
 import { LoadedModel } from '@mlops/onnx-runtime';
+import { WordPieceTokenizer } from '@mlops/tokenizer';
 import { servingLayout } from '../../apps/inference/src/config';
+import { brokerStatus } from '../kafka/broker';
 import { startServices } from '../services';
 import { startPlatform } from '../e2e/platform-harness';
 import { defaultVocabFile, readVocab, seedRandomModel } from '../models/seed-model';
 import { workspaceRoot } from '../platform/processes';
 import { httpLoad, kafkaLoad, type LoadResult } from './load';
 import { startPeer } from './peer';
+import { LOAD_GENERATOR, type WatchedProcess } from './process-cpu';
 import { sst2Sentences } from './sst2-sentences';
 
 const { values } = parseArgs({
@@ -146,35 +151,73 @@ async function waitForBacklog(gatewayUrl: string): Promise<void> {
 }
 
 /**
- * Load at concurrency 32, not measured, before a server's first row: a broker fresh from its JVM
- * start answers its first thousands of requests more slowly than a serving one, and each row then
- * warms up again at its own concurrency.
+ * Before a server's first row: load at concurrency 32, not measured, in windows of
+ * `WARMUP_WINDOW_SECONDS` until the rate settles (two windows in a row within
+ * `WARMUP_SETTLED_CHANGE` of the one before, at most `WARMUP_MAX_WINDOWS`). A broker fresh from its
+ * JVM start serves its first half-minute of traffic while compiling itself: measured here, the
+ * default model's concurrency-1 p50 went 7.2, 4.2, 3.9, 3.8 ms over four 8 s windows after 5 s of
+ * warm-up, the broker's CPU per request 7.6 to 2.2 ms. Each row then warms up again at its own
+ * concurrency.
  */
-const SERVER_WARMUP_SECONDS = 5;
+const WARMUP_WINDOW_SECONDS = 3;
+const WARMUP_SETTLED_CHANGE = 0.05;
+const WARMUP_MAX_WINDOWS = 20;
 
-async function httpRows(baseUrl: string): Promise<LoadResult[]> {
-  const predictOne = (i: number) => ({ text: sentences[i % sentences.length] });
-  await httpLoad(`${baseUrl}/predict`, predictOne, { connections: 32, seconds: SERVER_WARMUP_SECONDS, warmupSeconds: 0 });
-  const results: LoadResult[] = [];
-  for (const connections of concurrencies) {
-    results.push(await httpLoad(`${baseUrl}/predict`, predictOne, { connections, seconds }));
+async function warmUp(url: string, body: (i: number) => unknown): Promise<string> {
+  const rates: number[] = [];
+  const changeAt = (i: number) => Math.abs(rates[i] / rates[i - 1] - 1);
+  while (rates.length < WARMUP_MAX_WINDOWS) {
+    rates.push((await httpLoad(url, body, { connections: 32, seconds: WARMUP_WINDOW_SECONDS, warmupSeconds: 0 })).sequencesPerSecond);
+    const n = rates.length;
+    if (n >= 3 && changeAt(n - 1) <= WARMUP_SETTLED_CHANGE && changeAt(n - 2) <= WARMUP_SETTLED_CHANGE) break;
   }
-  results.push(
-    await httpLoad(`${baseUrl}/predict/batch`, (i) => ({ texts: Array.from({ length: 32 }, (_, k) => sentences[(i * 32 + k) % sentences.length]) }), { connections: 4, seconds, textsPerRequest: 32 }),
-  );
-  return results;
+  return `warm-up ${rates.length * WARMUP_WINDOW_SECONDS} s at concurrency 32 (req/s per ${WARMUP_WINDOW_SECONDS} s window: ${rates.map((r) => r.toFixed(0)).join(', ')})`;
 }
 
-function printTable(title: string, rows: Row[], limit: number): void {
+async function httpRows(baseUrl: string, watch: readonly WatchedProcess[]): Promise<{ results: LoadResult[]; warmup: string }> {
+  const predictOne = (i: number) => ({ text: sentences[i % sentences.length] });
+  const warmup = await warmUp(`${baseUrl}/predict`, predictOne);
+  const results: LoadResult[] = [];
+  for (const connections of concurrencies) {
+    results.push(await httpLoad(`${baseUrl}/predict`, predictOne, { connections, seconds, watch }));
+  }
+  results.push(
+    await httpLoad(`${baseUrl}/predict/batch`, (i) => ({ texts: Array.from({ length: 32 }, (_, k) => sentences[(i * 32 + k) % sentences.length]) }), { connections: 4, seconds, textsPerRequest: 32, watch }),
+  );
+  return { results, warmup };
+}
+
+function printTable(title: string, rows: Row[], limit: number, tokensPerText: number): void {
   const fmt = (n: number | undefined, digits = 1) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits));
   console.log(`\n${title}`);
-  console.log(`${'measurement'.padEnd(40)} ${'seq/s'.padStart(8)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)} ${'/limit'.padStart(7)} ${'peer seq/s'.padStart(10)} ${'peer p99'.padStart(8)} ${'/peer'.padStart(6)}`);
+  console.log(`SST-2 sample: ${tokensPerText.toFixed(1)} tokens per text on average ([CLS] and [SEP] included); tok/s = seq/s x that, padding not counted`);
+  console.log(`${'measurement'.padEnd(40)} ${'seq/s'.padStart(8)} ${'tok/s'.padStart(8)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)} ${'/limit'.padStart(7)} ${'peer seq/s'.padStart(10)} ${'peer p99'.padStart(8)} ${'/peer'.padStart(6)}`);
   for (const r of rows) {
     const vsPeer = r.peer && r.peer.sequencesPerSecond > 0 ? `${(r.sequencesPerSecond / r.peer.sequencesPerSecond).toFixed(2)}x` : r.peer ? 'n/a' : '';
     console.log(
-      `${r.what.padEnd(40)} ${fmt(r.sequencesPerSecond).padStart(8)} ${fmt(r.p50Ms).padStart(7)} ${fmt(r.p95Ms).padStart(7)} ${fmt(r.p99Ms).padStart(7)} ${`${((100 * r.sequencesPerSecond) / limit).toFixed(0)}%`.padStart(7)} ${fmt(r.peer?.sequencesPerSecond).padStart(10)} ${fmt(r.peer?.p99Ms).padStart(8)} ${vsPeer.padStart(6)}` +
+      `${r.what.padEnd(40)} ${fmt(r.sequencesPerSecond).padStart(8)} ${fmt(r.sequencesPerSecond * tokensPerText, 0).padStart(8)} ${fmt(r.p50Ms).padStart(7)} ${fmt(r.p95Ms).padStart(7)} ${fmt(r.p99Ms).padStart(7)} ${`${((100 * r.sequencesPerSecond) / limit).toFixed(0)}%`.padStart(7)} ${fmt(r.peer?.sequencesPerSecond).padStart(10)} ${fmt(r.peer?.p99Ms).padStart(8)} ${vsPeer.padStart(6)}` +
         (r.errors ? `  (${r.errors} errors)` : ''),
     );
+  }
+}
+
+/**
+ * Where each measurement's CPU went, in ms per sequence: the apps, the broker and the load
+ * generator (ours) and the peer's server with the same load generator. The machine's CPU divided by
+ * their sum is the throughput; what is not the model is what keeps it from the limit.
+ */
+function printCpu(rows: Row[]): void {
+  const measured = rows.filter((r) => r.cpuMsPerSequence && Object.keys(r.cpuMsPerSequence).length > 0);
+  if (measured.length === 0) return;
+  const ours = [...new Set(measured.flatMap((r) => Object.keys(r.cpuMsPerSequence!)))];
+  const columns = [...ours, 'total'];
+  const cells = (cpu: Record<string, number> | undefined, names: string[]) =>
+    cpu ? [...names.map((n) => cpu[n]), Object.values(cpu).reduce((a, b) => a + b, 0)].map((v) => (v === undefined ? '-' : v.toFixed(2)).padStart(15)).join(' ') : '';
+  console.log('CPU per sequence, ms (all threads of each process, over the measured seconds):');
+  console.log(`${'measurement'.padEnd(40)} ${columns.map((c) => c.padStart(15)).join(' ')} ${'peer'.padStart(15)} ${'peer load gen'.padStart(15)}`);
+  for (const r of measured) {
+    const peer = r.peer?.cpuMsPerSequence;
+    console.log(`${r.what.padEnd(40)} ${cells(r.cpuMsPerSequence, ours)} ${peer ? [peer.peer, peer[LOAD_GENERATOR.name]].map((v) => (v === undefined ? '-' : v.toFixed(2)).padStart(15)).join(' ') : ''}`);
   }
 }
 
@@ -200,40 +243,64 @@ function printTargets(rows: Row[], limit: number, modelMsAlone: number, served: 
   console.log(`targets: ${lines.join('\n         ')}`);
 }
 
-async function benchModel(kind: string, kafkaBrokers: string, port: number): Promise<void> {
+/** Mean tokens per text of the sentences, [CLS] and [SEP] included, as the model sees them (no padding). */
+function meanTokens(vocabPath: string, maxLength: number): number {
+  const tokenizer = WordPieceTokenizer.fromVocabFile(vocabPath);
+  let total = 0;
+  for (const text of sentences) total += tokenizer.encode(text, { maxLength, truncation: true }).inputIds.length;
+  return total / sentences.length;
+}
+
+async function benchModel(kind: string, kafkaBrokers: string, brokerPid: number | undefined, port: number): Promise<void> {
   const { dir, label } = kind === 'base' ? baseStore() : defaultStore();
+  const store = new ModelStore(dir);
+  const version = store.readVersion(DEFAULT_MODEL_NAME, store.resolve(DEFAULT_MODEL_NAME, 'production'));
+  const tokensPerText = meanTokens(version.vocabPath, version.config.maxLength);
   const { rows: limitRows, modelMsAlone, served } = await measureLimit(dir);
   const limit = Math.max(...limitRows.map((r) => r.sequencesPerSecond));
   const platform = await startPlatform({ modelStoreDir: dir, env: { RATE_LIMIT_ENABLED: 'false' } });
-  let ours: LoadResult[];
+  const watchOurs: WatchedProcess[] = [
+    ...platform.processes.flatMap((p) => (p.child.pid === undefined ? [] : [{ name: p.app, pid: p.child.pid }])),
+    ...(brokerPid === undefined ? [] : [{ name: 'broker', pid: brokerPid }]),
+    LOAD_GENERATOR,
+  ];
+  let ours: { results: LoadResult[]; warmup: string };
   const viaKafka: LoadResult[] = [];
   try {
     await waitForBacklog(platform.gatewayUrl);
-    ours = await httpRows(platform.gatewayUrl);
-    for (const window of kafkaWindows) viaKafka.push(await kafkaLoad(kafkaBrokers.split(','), sentences, { window, seconds }));
+    ours = await httpRows(platform.gatewayUrl, watchOurs);
+    for (const window of kafkaWindows) viaKafka.push(await kafkaLoad(kafkaBrokers.split(','), sentences, { window, seconds, watch: watchOurs }));
   } finally {
     await platform.stop();
   }
-  const store = new ModelStore(dir);
-  const peer = await startPeer(store.readVersion(DEFAULT_MODEL_NAME, store.resolve(DEFAULT_MODEL_NAME, 'production')).dir, port);
-  let theirs: LoadResult[];
+  const peer = await startPeer(version.dir, port);
+  let theirs: { results: LoadResult[]; warmup: string };
   try {
-    theirs = await httpRows(peer.url);
+    theirs = await httpRows(peer.url, [{ name: 'peer', pid: peer.pid }, LOAD_GENERATOR]);
   } finally {
     await peer.stop();
   }
   const names = [...concurrencies.map((c) => `/predict, concurrency ${c}`), '/predict/batch 32 texts, concurrency 4'];
-  const rows: Row[] = [...limitRows, ...names.map((what, i) => ({ what, ...ours[i], peer: theirs[i] })), ...viaKafka.map((result, i) => ({ what: `Kafka in → out, ${kafkaWindows[i]} in flight`, ...result }))];
-  printTable(`${label} — limit ${limit.toFixed(1)} seq/s (${os.availableParallelism()} cores, ${seconds} s per measurement)`, rows, limit);
+  const rows: Row[] = [
+    ...limitRows,
+    ...names.map((what, i) => ({ what, ...ours.results[i], peer: theirs.results[i] })),
+    ...viaKafka.map((result, i) => ({ what: `Kafka in → out, ${kafkaWindows[i]} in flight`, ...result })),
+  ];
+  printTable(`${label} — limit ${limit.toFixed(1)} seq/s (${os.availableParallelism()} cores, ${seconds} s per measurement)`, rows, limit, tokensPerText);
+  console.log(`ours: ${ours.warmup}
+peer: ${theirs.warmup}`);
+  printCpu(rows);
   printTargets(rows, limit, modelMsAlone, served);
   if (kind === 'base') fs.rmSync(dir, { recursive: true, force: true });
 }
 
 async function main(): Promise<void> {
   const services = await startServices({ kafka: true, redis: false });
+  // Asked before KAFKA_BROKERS is set: with it set, the tools take the broker for an external one.
+  const broker = await brokerStatus();
   process.env.KAFKA_BROKERS = services.kafkaBrokers;
   try {
-    for (const kind of values.models!.split(',')) await benchModel(kind, services.kafkaBrokers, 9100);
+    for (const kind of values.models!.split(',')) await benchModel(kind, services.kafkaBrokers, broker.pid, 9100);
   } finally {
     await services.stop();
   }
