@@ -12,7 +12,6 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import Redis from 'ioredis';
 import { createKafka } from '@mlops/messaging';
 import { AppMetrics, closeServer, createLogger, listen } from '@mlops/observability';
@@ -25,6 +24,7 @@ import { OnlineStore } from '../../apps/feature-store/src/materialize/online-sto
 import { StoreKeys } from '../../apps/feature-store/src/store-keys';
 import { TextProfiler } from '../../apps/feature-store/src/text-profile';
 import { startServices } from '../services';
+import { httpLoad } from './load';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, entities: { type: 'string', default: '10000' } } });
 const seconds = Number(values.seconds);
@@ -50,23 +50,6 @@ async function inProcess(read: (entities: string[]) => Promise<unknown>, size: n
   }
   samples.sort((a, b) => a - b);
   return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), reads: samples.length };
-}
-
-function overHttp(url: string, size: number, connections: number): Promise<autocannon.Result> {
-  let i = 0;
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: `${url}/features/online`,
-        method: 'POST',
-        connections,
-        duration: seconds,
-        headers: { 'content-type': 'application/json' },
-        requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify({ feature_view: 'subject_activity', entities: entityBatch(i++, size) }) }) }],
-      },
-      (error, result) => (error ? reject(error) : resolve(result)),
-    );
-  });
 }
 
 async function main(): Promise<void> {
@@ -122,11 +105,10 @@ async function main(): Promise<void> {
       rows.push(['in process: OnlineStore.read', String(size), r.p50.toFixed(3), r.p99.toFixed(3), (r.reads / seconds).toFixed(0)]);
     }
     for (const [size, connections] of [[1, 1], [1, 16], [100, 1], [100, 16]]) {
-      const r = await overHttp(url, size, connections);
-      // autocannon records whole milliseconds: 0 means under 1 ms.
-      const ms = (value: number) => (value === 0 ? '<1' : value.toFixed(0));
-      rows.push([`HTTP POST /features/online, ${connections} conn`, String(size), ms(r.latency.p50), ms(r.latency.p99), r.requests.average.toFixed(0)]);
-      if (r.non2xx > 0 || r.errors > 0) console.log(`  (${r.non2xx} non-2xx, ${r.errors} errors)`);
+      const body = (i: number) => ({ feature_view: 'subject_activity', entities: entityBatch(i, size) });
+      const r = await httpLoad(`${url}/features/online`, body, { connections, seconds });
+      rows.push([`HTTP POST /features/online, ${connections} conn`, String(size), r.p50Ms.toFixed(2), r.p99Ms.toFixed(2), r.sequencesPerSecond.toFixed(0)]);
+      if (r.errors > 0) console.log(`  (${r.errors} errors)`);
     }
     const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
     for (const row of rows) console.log(row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
