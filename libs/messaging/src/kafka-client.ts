@@ -17,17 +17,32 @@ export interface KafkaClientOptions {
   connectionTimeoutMs?: number;
 }
 
+/**
+ * A kafkajs log entry as our log line: its level, message and fields. kafkajs logs every error
+ * answer from a broker at ERROR as "Response Metadata(key: 3, version: 6)" and then throws it to the
+ * caller, which retries or handles it (a reply topic deleted by a requester that left, a leader
+ * moving) and logs what it meant. Here it is debug, naming the request and the broker's error: an
+ * outside requester that leaves would otherwise put an ERROR in every app's log at each metadata
+ * refresh.
+ */
+export function kafkajsLogLine({ namespace, level, log }: LogEntry): { level: 'error' | 'warn' | 'debug' | 'trace'; message: string; fields: Record<string, unknown> } {
+  const { message, timestamp: _timestamp, logger: _name, ...rest } = log;
+  const fields = { namespace, ...rest };
+  if (level === KafkaLogLevel.ERROR && namespace === 'Connection' && message.startsWith('Response ') && typeof rest.error === 'string') {
+    return { level: 'debug', message: `broker answered ${message.slice('Response '.length)} with an error, passed to the caller: ${rest.error}`, fields };
+  }
+  if (level === KafkaLogLevel.ERROR) return { level: 'error', message, fields };
+  if (level === KafkaLogLevel.WARN) return { level: 'warn', message, fields };
+  if (level === KafkaLogLevel.INFO) return { level: 'debug', message, fields };
+  return { level: 'trace', message, fields };
+}
+
 function logCreator(logger: Logger) {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
-  return () =>
-    ({ namespace, level, log }: LogEntry) => {
-      const { message, timestamp: _timestamp, logger: _name, ...fields } = log;
-      const entry = { namespace, ...fields };
-      if (level === KafkaLogLevel.ERROR) kafkaLogger.error(entry, message);
-      else if (level === KafkaLogLevel.WARN) kafkaLogger.warn(entry, message);
-      else if (level === KafkaLogLevel.INFO) kafkaLogger.debug(entry, message);
-      else kafkaLogger.trace(entry, message);
-    };
+  return () => (entry: LogEntry) => {
+    const line = kafkajsLogLine(entry);
+    kafkaLogger[line.level](line.fields, line.message);
+  };
 }
 
 export function createKafka(options: KafkaClientOptions): Kafka {
