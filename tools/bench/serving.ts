@@ -9,8 +9,9 @@
  *   - peer: FastAPI + HF tokenizers + ONNX Runtime (tools/bench/peer/server.py), same load;
  *   - ratios: ours / limit and ours / peer, and tokens/s;
  *   - where the CPU went: ms per sequence for each app, the broker, the peer and the load generator.
- * Each server is warmed up until its rate settles (a broker's JVM compiles itself for half a
- * minute) before anything is measured. Reports; asserts nothing.
+ * It runs its own broker (fresh storage, ports 19292/19293), and warms each server up until its
+ * rate settles (a broker's JVM compiles itself for half a minute) before anything is measured.
+ * Reports; asserts nothing.
  *
  *   npm run bench:serving [-- --seconds 8 --concurrency 1,8,32,128 --kafka-windows 64,512 --models default,base]
  */
@@ -24,8 +25,7 @@ import { DEFAULT_MODEL_NAME } from '@mlops/schemas';
 import { LoadedModel } from '@mlops/onnx-runtime';
 import { WordPieceTokenizer } from '@mlops/tokenizer';
 import { servingLayout } from '../../apps/inference/src/config';
-import { brokerStatus } from '../kafka/broker';
-import { startServices } from '../services';
+import { startFreshBroker, stopBroker, type BrokerOptions } from '../kafka/broker';
 import { startPlatform } from '../e2e/platform-harness';
 import { defaultVocabFile, readVocab, seedRandomModel } from '../models/seed-model';
 import { workspaceRoot } from '../platform/processes';
@@ -294,15 +294,29 @@ peer: ${theirs.warmup}`);
   if (kind === 'base') fs.rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * The benchmark's own broker: ports and a run folder of its own, started with empty storage, so a
+ * platform running on the shared broker (npm start) does not consume the benchmark's requests, and
+ * no earlier run's requests, experiments or poison messages are replayed to the apps under test.
+ * Ports: env BENCH_KAFKA_PORT (default 19292) and BENCH_KAFKA_CONTROLLER_PORT (default 19293).
+ */
+function benchBrokerOptions(): BrokerOptions & { runDir: string } {
+  return {
+    port: Number(process.env.BENCH_KAFKA_PORT ?? 19292),
+    controllerPort: Number(process.env.BENCH_KAFKA_CONTROLLER_PORT ?? 19293),
+    runDir: path.join(workspaceRoot, '.run', 'kafka-bench'),
+    env: {},
+  };
+}
+
 async function main(): Promise<void> {
-  const services = await startServices({ kafka: true, redis: false });
-  // Asked before KAFKA_BROKERS is set: with it set, the tools take the broker for an external one.
-  const broker = await brokerStatus();
-  process.env.KAFKA_BROKERS = services.kafkaBrokers;
+  const options = benchBrokerOptions();
+  const broker = await startFreshBroker(options);
+  process.env.KAFKA_BROKERS = broker.bootstrap;
   try {
-    for (const kind of values.models!.split(',')) await benchModel(kind, services.kafkaBrokers, broker.pid, 9100);
+    for (const kind of values.models!.split(',')) await benchModel(kind, broker.bootstrap, broker.pid, 9100);
   } finally {
-    await services.stop();
+    if (broker.started) await stopBroker(options);
   }
 }
 

@@ -5,9 +5,8 @@
  *
  * Ports: env FAULTS_KAFKA_PORT (default 19192) and FAULTS_KAFKA_CONTROLLER_PORT (default 19193).
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { brokerStatus, startBroker, stopBroker, type BrokerOptions } from '../kafka/broker';
+import { startBroker, startFreshBroker, stopBroker, type BrokerOptions } from '../kafka/broker';
 import { workspaceRoot } from '../platform/processes';
 
 export interface FaultsBroker {
@@ -20,7 +19,7 @@ export interface FaultsBroker {
   release(): Promise<void>;
 }
 
-export function faultsBrokerOptions(): BrokerOptions {
+export function faultsBrokerOptions(): BrokerOptions & { runDir: string } {
   return {
     port: Number(process.env.FAULTS_KAFKA_PORT ?? 19192),
     controllerPort: Number(process.env.FAULTS_KAFKA_CONTROLLER_PORT ?? 19193),
@@ -35,13 +34,8 @@ export function faultsBrokerOptions(): BrokerOptions {
 
 export async function useFaultsBroker(): Promise<FaultsBroker> {
   const options = faultsBrokerOptions();
-  const status = await brokerStatus(options);
-  if (!status.running) {
-    // Fresh storage: new consumer groups read from the beginning, so an earlier scenario's
-    // requests would be replayed to reply topics that are gone.
-    fs.rmSync(path.join(options.runDir ?? '', 'data'), { recursive: true, force: true });
-  }
-  const handle = await startBroker(options);
+  // Fresh storage: an earlier scenario's requests would be replayed to reply topics that are gone.
+  const handle = await startFreshBroker(options);
   const owned = handle.started;
   return {
     bootstrap: handle.bootstrap,

@@ -225,6 +225,19 @@ export function startBroker(options: BrokerOptions = {}): Promise<BrokerHandle> 
   return manage(config, 'starting', externalHandle(config), () => startUnlocked(config));
 }
 
+/**
+ * As `startBroker`, for a broker in a run folder of a tool's own (the benchmark's, the fault
+ * scenarios'): one not running yet starts with empty storage, since new consumer groups read from
+ * the beginning and would be replayed what an earlier run left in the topics.
+ */
+export function startFreshBroker(options: BrokerOptions & { runDir: string }): Promise<BrokerHandle> {
+  const config = resolve(options);
+  return manage(config, 'starting', externalHandle(config), () => {
+    if (runningPid(config.pidFile, config.marker) === undefined) fs.rmSync(path.join(config.runDir, 'data'), { recursive: true, force: true });
+    return startUnlocked(config);
+  });
+}
+
 /** SIGTERM, a bounded wait for a clean exit, then SIGKILL. Resolves to whether a broker was running. */
 export function stopBroker(options: BrokerOptions = {}): Promise<boolean> {
   const config = resolve(options);
