@@ -210,14 +210,14 @@ function printCpu(rows: Row[]): void {
   const measured = rows.filter((r) => r.cpuMsPerSequence && Object.keys(r.cpuMsPerSequence).length > 0);
   if (measured.length === 0) return;
   const ours = [...new Set(measured.flatMap((r) => Object.keys(r.cpuMsPerSequence!)))];
-  const columns = [...ours, 'total'];
-  const cells = (cpu: Record<string, number> | undefined, names: string[]) =>
-    cpu ? [...names.map((n) => cpu[n]), Object.values(cpu).reduce((a, b) => a + b, 0)].map((v) => (v === undefined ? '-' : v.toFixed(2)).padStart(15)).join(' ') : '';
+  const cells = (values: (number | undefined)[]) => values.map((v) => (v === undefined ? '-' : v.toFixed(2)).padStart(15)).join(' ');
+  const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
   console.log('CPU per sequence, ms (all threads of each process, over the measured seconds):');
-  console.log(`${'measurement'.padEnd(40)} ${columns.map((c) => c.padStart(15)).join(' ')} ${'peer'.padStart(15)} ${'peer load gen'.padStart(15)}`);
+  console.log(`${'measurement'.padEnd(40)} ${[...ours, 'total', 'peer', 'peer load gen'].map((c) => c.padStart(15)).join(' ')}`);
   for (const r of measured) {
+    const cpu = r.cpuMsPerSequence!;
     const peer = r.peer?.cpuMsPerSequence;
-    console.log(`${r.what.padEnd(40)} ${cells(r.cpuMsPerSequence, ours)} ${peer ? [peer.peer, peer[LOAD_GENERATOR.name]].map((v) => (v === undefined ? '-' : v.toFixed(2)).padStart(15)).join(' ') : ''}`);
+    console.log(`${r.what.padEnd(40)} ${cells([...ours.map((n) => cpu[n]), total(cpu)])} ${peer ? cells([peer.peer, peer[LOAD_GENERATOR.name]]) : ''}`);
   }
 }
 
@@ -287,8 +287,8 @@ async function benchModel(kind: string, kafkaBrokers: string, brokerPid: number 
     ...viaKafka.map((result, i) => ({ what: `Kafka in → out, ${kafkaWindows[i]} in flight`, ...result })),
   ];
   printTable(`${label} — limit ${limit.toFixed(1)} seq/s (${os.availableParallelism()} cores, ${seconds} s per measurement)`, rows, limit, tokensPerText);
-  console.log(`ours: ${ours.warmup}
-peer: ${theirs.warmup}`);
+  console.log(`ours: ${ours.warmup}`);
+  console.log(`peer: ${theirs.warmup}`);
   printCpu(rows);
   printTargets(rows, limit, modelMsAlone, served);
   if (kind === 'base') fs.rmSync(dir, { recursive: true, force: true });
