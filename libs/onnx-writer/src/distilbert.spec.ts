@@ -9,6 +9,7 @@ import {
   type DistilBertDims,
   type DistilBertWeights,
 } from './index';
+import { readProtoFields } from './protobuf';
 import { maxAbsDifference, onnxLogits, onnxSignature, perturbBiasesAndNorms, randomBatch, sliceRow } from '../testdata/spec-models';
 
 const TOLERANCE = 1e-4;
@@ -20,6 +21,13 @@ const MODELS: { name: string; dims: DistilBertDims }[] = [
   { name: '1 layer, 3 heads, 3 labels, eps 1e-5', dims: { vocabSize: 40, maxPositions: 20, dim: 12, layers: 1, heads: 3, hiddenDim: 24, numLabels: 3, layerNormEps: 1e-5 } },
   { name: '3 layers, 1 head', dims: { vocabSize: 30, maxPositions: 32, dim: 8, layers: 3, heads: 1, hiddenDim: 16, numLabels: 2 } },
 ];
+
+/** How many nodes of the graph run `opType` (ModelProto.graph = 7, GraphProto.node = 1, NodeProto.op_type = 4). */
+function opCount(model: Uint8Array, opType: string): number {
+  const fields = (bytes: Uint8Array, field: number) => [...readProtoFields(bytes)].filter((f) => f.field === field).map((f) => f.value as Uint8Array);
+  const [graph] = fields(model, 7);
+  return fields(graph, 1).filter((node) => new TextDecoder().decode(fields(node, 4)[0]) === opType).length;
+}
 
 function testModel(dims: DistilBertDims, seed: number): DistilBertWeights {
   return perturbBiasesAndNorms(randomDistilBertWeights(dims, seed, { std: 0.3 }), seed + 1);
@@ -41,30 +49,45 @@ describe('writeDistilBertOnnx', () => {
     assert.deepEqual(readOnnxMetadata(seedModel), { labels: 'NEGATIVE,POSITIVE', architecture: 'DistilBertForSequenceClassification' });
   });
 
-  for (const [index, { name, dims }] of MODELS.entries()) {
-    test(`${name}: onnxruntime logits equal the reference forward pass within ${TOLERANCE}`, async () => {
-      const weights = testModel(dims, 10 + index);
-      const padded = randomBatch(20 + index, dims.vocabSize, [1, 5, 11, dims.maxPositions]);
-      const unpadded = randomBatch(30 + index, dims.vocabSize, [7, 7]);
-      const [paddedLogits, unpaddedLogits] = await onnxLogits(writeDistilBertOnnx(dims, weights), padded, unpadded);
-      assert.ok(maxAbsDifference(paddedLogits, referenceDistilBertLogits(dims, weights, padded)) < TOLERANCE);
-      assert.ok(maxAbsDifference(unpaddedLogits, referenceDistilBertLogits(dims, weights, unpadded)) < TOLERANCE);
-      // The models are not trivially constant: different texts get different logits.
-      assert.ok(maxAbsDifference([paddedLogits[0]], [paddedLogits[2]]) > 0.01);
+  for (const packTokens of [true, false]) {
+    const layout = packTokens ? 'token-packed' : 'padded';
+    for (const [index, { name, dims }] of MODELS.entries()) {
+      test(`${name}, ${layout}: onnxruntime logits equal the reference forward pass within ${TOLERANCE}`, async () => {
+        const weights = testModel(dims, 10 + index);
+        const padded = randomBatch(20 + index, dims.vocabSize, [1, 5, 11, dims.maxPositions]);
+        const unpadded = randomBatch(30 + index, dims.vocabSize, [7, 7]);
+        const [paddedLogits, unpaddedLogits] = await onnxLogits(writeDistilBertOnnx(dims, weights, { packTokens }), padded, unpadded);
+        assert.ok(maxAbsDifference(paddedLogits, referenceDistilBertLogits(dims, weights, padded)) < TOLERANCE);
+        assert.ok(maxAbsDifference(unpaddedLogits, referenceDistilBertLogits(dims, weights, unpadded)) < TOLERANCE);
+        // The models are not trivially constant: different texts get different logits.
+        assert.ok(maxAbsDifference([paddedLogits[0]], [paddedLogits[2]]) > 0.01);
+      });
+    }
+
+    test(`${layout}: padding never changes a sequence: alone and padded (with any ids) in a batch of longer ones give the same logits`, async () => {
+      const { dims } = MODELS[0];
+      const lengths = [3, 9, 17, 24];
+      const batch = randomBatch(40, dims.vocabSize, lengths);
+      const zeroPadded = { ...batch, inputIds: batch.inputIds.map((ids, row) => ids.map((id, t) => (batch.attentionMask[row][t] ? id : 0))) };
+      const alone = lengths.map((length, row) => sliceRow(batch, row, length));
+      const [batched, batchedZeroPad, ...single] = await onnxLogits(writeDistilBertOnnx(dims, testModel(dims, 41), { packTokens }), batch, zeroPadded, ...alone);
+      for (const [row, logits] of single.entries()) {
+        assert.ok(maxAbsDifference([batched[row]], logits) < TOLERANCE, `row ${row} (length ${lengths[row]}) changed when padded`);
+        assert.ok(maxAbsDifference([batchedZeroPad[row]], logits) < TOLERANCE, `row ${row} (length ${lengths[row]}) changed when padded with [PAD]`);
+      }
     });
   }
 
-  test('padding never changes a sequence: alone and padded (with any ids) in a batch of longer ones give the same logits', async () => {
+  test('token packing: the padded graph has no NonZero; the packed one has the same MatMuls and scatters back to [batch, seq] only for the q, k, v of attention and the [CLS] pick', () => {
     const { dims } = MODELS[0];
-    const lengths = [3, 9, 17, 24];
-    const batch = randomBatch(40, dims.vocabSize, lengths);
-    const zeroPadded = { ...batch, inputIds: batch.inputIds.map((ids, row) => ids.map((id, t) => (batch.attentionMask[row][t] ? id : 0))) };
-    const alone = lengths.map((length, row) => sliceRow(batch, row, length));
-    const [batched, batchedZeroPad, ...single] = await onnxLogits(writeDistilBertOnnx(dims, testModel(dims, 41)), batch, zeroPadded, ...alone);
-    for (const [row, logits] of single.entries()) {
-      assert.ok(maxAbsDifference([batched[row]], logits) < TOLERANCE, `row ${row} (length ${lengths[row]}) changed when padded`);
-      assert.ok(maxAbsDifference([batchedZeroPad[row]], logits) < TOLERANCE, `row ${row} (length ${lengths[row]}) changed when padded with [PAD]`);
-    }
+    const weights = testModel(dims, 42);
+    const packed = writeDistilBertOnnx(dims, weights);
+    const padded = writeDistilBertOnnx(dims, weights, { packTokens: false });
+    assert.equal(opCount(padded, 'NonZero'), 0);
+    assert.equal(opCount(packed, 'NonZero'), 1);
+    // Back to [batch, seq, dim] only for attention's q, k, v (3 per block) and the [CLS] pick.
+    assert.equal(opCount(packed, 'ScatterND'), 3 * dims.layers + 1);
+    assert.equal(opCount(packed, 'MatMul'), opCount(padded, 'MatMul'));
   });
 
   test('logits are finite for HF-initialised weights, large weights and an all-padding row', async () => {
@@ -72,8 +95,10 @@ describe('writeDistilBertOnnx', () => {
     const batch = randomBatch(50, dims.vocabSize, [1, 24]);
     const allPadding = { inputIds: [batch.inputIds[1]], attentionMask: [batch.inputIds[1].map(() => 0)] };
     for (const weights of [randomDistilBertWeights(dims, 51), randomDistilBertWeights(dims, 52, { std: 3 })]) {
-      const results = await onnxLogits(writeDistilBertOnnx(dims, weights), batch, allPadding);
-      assert.ok(results.flat(2).every(Number.isFinite), `non-finite logits: ${JSON.stringify(results)}`);
+      for (const packTokens of [true, false]) {
+        const results = await onnxLogits(writeDistilBertOnnx(dims, weights, { packTokens }), batch, allPadding);
+        assert.ok(results.flat(2).every(Number.isFinite), `non-finite logits (${packTokens ? 'packed' : 'padded'}): ${JSON.stringify(results)}`);
+      }
     }
   });
 

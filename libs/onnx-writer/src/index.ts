@@ -3,6 +3,7 @@ export {
   FLOAT32_MIN,
   writeDistilBertOnnx,
   type DistilBertDims,
+  type DistilBertGraphOptions,
   type DistilBertWeights,
   type TransformerLayerWeights,
 } from './distilbert';
