@@ -14,7 +14,7 @@ export class LoadedModel {
     readonly info: ModelVersionInfo,
     private readonly tokenizer: WordPieceTokenizer,
     private readonly classifier: OnnxClassifier,
-    /** What one more model run costs, in tokens of compute (see length-buckets.ts). */
+    /** What one more model run costs, in padded tokens (see length-buckets.ts). */
     private runOverheadTokens = Infinity,
   ) {}
 
@@ -48,27 +48,37 @@ export class LoadedModel {
   }
 
   /**
-   * Times a short and a long run (best of a few each) and solves `ms = overhead + perToken × tokens`
-   * for the overhead in tokens. Where the long run costs less than twice the short one, tokens are
-   * cheap next to a run (a small model) and a batch is never split.
+   * What one more run costs, in padded tokens: the ratio planRuns splits batches by. Fits
+   * `ms = perRun + perRealToken × real + perPaddedToken × rows × longest` to three timed runs (best
+   * of a few each): one short sequence, 16 long ones, and 1 long with 15 short (as many padded
+   * tokens as the 16 long, far fewer real ones). A plain graph pays for padding like for real
+   * tokens (perRealToken ≈ 0); a token-packed one (onnx-writer's default) pays for padding only in
+   * attention, so splitting rarely pays for it. Where the long runs cost less than twice the short
+   * one, tokens are cheap next to a run (a small model) and a batch is never split.
    */
   private async measureRunOverhead(): Promise<number> {
-    const timeRun = async (rows: number, words: number, times: number) => {
-      const batch = this.encode(Array.from({ length: rows }, () => Array.from({ length: words }, () => 'film').join(' ')));
+    const words = Math.max(1, Math.min(62, this.info.maxLength - 2));
+    const shortWords = Math.min(14, words);
+    const timeRun = async (rowWords: number[], times: number) => {
+      const batch = this.encode(rowWords.map((n) => Array.from({ length: n }, () => 'film').join(' ')));
       let fastest = Infinity;
       for (let i = 0; i < times; i++) {
         const started = performance.now();
         await this.classifier.logits(batch);
         fastest = Math.min(fastest, performance.now() - started);
       }
-      return { ms: fastest, tokens: batch.batchSize * batch.sequenceLength };
+      const real = rowLengths(batch).reduce((sum, length) => sum + length, 0);
+      return { ms: fastest, real, padded: batch.batchSize * batch.sequenceLength };
     };
-    const words = Math.max(1, Math.min(62, this.info.maxLength - 2));
-    const short = await timeRun(1, Math.min(14, words), 3);
-    const long = await timeRun(16, words, 2);
+    const short = await timeRun([shortWords], 3);
+    const long = await timeRun(new Array(16).fill(words), 2);
+    const mixed = await timeRun([words, ...new Array(15).fill(shortWords)], 2);
     if (long.ms < 2 * short.ms) return Infinity;
-    const perToken = (long.ms - short.ms) / (long.tokens - short.tokens);
-    return Math.max(0, (short.ms - perToken * short.tokens) / perToken);
+    const perReal = Math.max(0, (long.ms - mixed.ms) / (long.real - mixed.real));
+    const perPadded = (mixed.ms - short.ms - perReal * (mixed.real - short.real)) / (mixed.padded - short.padded);
+    if (!(perPadded > 0)) return Infinity;
+    const perRun = short.ms - perReal * short.real - perPadded * short.padded;
+    return Math.max(0, perRun / perPadded);
   }
 
   /** How many batches can run at the same time (one per session). */
