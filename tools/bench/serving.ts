@@ -2,7 +2,9 @@
  * `npm run bench:serving`: the serving path against the machine's limit and against the stack the
  * original product spec used, in one run on the same machine, model files and SST-2 sentences.
  *
- * For each model (the default served model, and a DistilBERT-base-shaped one with random weights):
+ * For each model (the default served model, and a DistilBERT-base-shaped one with random weights,
+ * token-packed as onnx-writer writes it; `--models base-padded` adds the same weights as a plain
+ * padded graph, as the Hugging Face export is):
  *   - limit: onnxruntime-node in-process (tokenize + run) at each batch size; the best is the limit;
  *   - ours: gateway /predict at several concurrencies, /predict/batch with 32 texts, and Kafka in →
  *     Kafka out with an outside producer;
@@ -47,6 +49,9 @@ const seconds = Number(values.seconds);
 const concurrencies = values.concurrency!.split(',').map(Number);
 /** Requests the outside Kafka producer keeps in flight: a steady client, and a backlog (throughput). */
 const kafkaWindows = values['kafka-windows']!.split(',').map(Number);
+const MODEL_KINDS = ['default', 'base', 'base-padded'];
+const models = values.models!.split(',');
+for (const kind of models) if (!MODEL_KINDS.includes(kind)) throw new Error(`--models: unknown model '${kind}' (known: ${MODEL_KINDS.join(', ')})`);
 const sentences = sst2Sentences(4096);
 
 interface Row extends Partial<LoadResult> {
@@ -66,18 +71,19 @@ function defaultStore(): { dir: string; label: string } {
   return { dir, label: `${DEFAULT_MODEL_NAME}/v1 (seeded DistilBERT-shaped 64/2/2/256; no trained model in the store)` };
 }
 
-function baseStore(): { dir: string; label: string } {
+/** The DistilBERT-base-shaped model, token-packed as the writer writes it, or `padded` as exporters write it. */
+function baseStore(padded: boolean): { dir: string; label: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-base-'));
   const vocab = readVocab(defaultVocabFile());
   const dims = { vocabSize: vocab.length, maxPositions: 128, dim: 768, layers: 6, heads: 12, hiddenDim: 3072, numLabels: 2 };
   const store = new ModelStore(dir);
   const version = store.registerVersion(DEFAULT_MODEL_NAME, {
-    model: writeDistilBertOnnx(dims, randomDistilBertWeights(dims, 7)),
+    model: writeDistilBertOnnx(dims, randomDistilBertWeights(dims, 7), { packTokens: !padded }),
     vocab: defaultVocabFile(),
     config: { architectures: ['DistilBertForSequenceClassification'], id2label: { 0: 'NEGATIVE', 1: 'POSITIVE' }, max_position_embeddings: 128, max_length: 128 },
   });
   store.setAlias(DEFAULT_MODEL_NAME, 'production', version);
-  return { dir, label: 'DistilBERT-base-shaped 768/6/12/3072, random weights, seq ≤ 128' };
+  return { dir, label: `DistilBERT-base-shaped 768/6/12/3072, random weights, seq ≤ 128, ${padded ? 'padded graph' : 'token-packed graph'}` };
 }
 
 /**
@@ -252,7 +258,7 @@ function meanTokens(vocabPath: string, maxLength: number): number {
 }
 
 async function benchModel(kind: string, kafkaBrokers: string, brokerPid: number | undefined, port: number): Promise<void> {
-  const { dir, label } = kind === 'base' ? baseStore() : defaultStore();
+  const { dir, label } = kind === 'default' ? defaultStore() : baseStore(kind === 'base-padded');
   const store = new ModelStore(dir);
   const version = store.readVersion(DEFAULT_MODEL_NAME, store.resolve(DEFAULT_MODEL_NAME, 'production'));
   const tokensPerText = meanTokens(version.vocabPath, version.config.maxLength);
@@ -291,7 +297,7 @@ async function benchModel(kind: string, kafkaBrokers: string, brokerPid: number 
   console.log(`peer: ${theirs.warmup}`);
   printCpu(rows);
   printTargets(rows, limit, modelMsAlone, served);
-  if (kind === 'base') fs.rmSync(dir, { recursive: true, force: true });
+  if (kind !== 'default') fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /**
@@ -314,7 +320,7 @@ async function main(): Promise<void> {
   const broker = await startFreshBroker(options);
   process.env.KAFKA_BROKERS = broker.bootstrap;
   try {
-    for (const kind of values.models!.split(',')) await benchModel(kind, broker.bootstrap, broker.pid, 9100);
+    for (const kind of models) await benchModel(kind, broker.bootstrap, broker.pid, 9100);
   } finally {
     if (broker.started) await stopBroker(options);
   }
