@@ -101,6 +101,8 @@ async function measureLimit(storeDir: string): Promise<{ rows: Row[]; modelMsAlo
   let cursor = 0;
   for (const layout of layouts) {
     const model = await LoadedModel.load(version, { intraOpThreads: layout.intraOpThreads, sessions: layout.sessions, thread: 'worker' });
+    const overhead = model.runOverheadTokens;
+    console.log(`limit ${layout.sessions}x${layout.intraOpThreads} thr: a run costs ${Number.isFinite(overhead) ? `${overhead.toFixed(0)} padded tokens` : 'more than any padding (batches never split)'}`);
     for (const batchSize of values['batch-sizes']!.split(',').map(Number)) {
       let done = 0;
       const started = performance.now();

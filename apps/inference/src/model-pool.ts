@@ -108,7 +108,9 @@ export class ModelPool {
         const batcher = new DynamicBatcher(model, { ...this.options, maxConcurrentBatches: model.parallelism }, this.observer(model.info));
         this.served.set(wantedKey, { model, batcher });
         change.loaded.push(model.info);
-        this.logger.info({ modelName, modelVersion: version, sizeBytes: model.info.modelSizeBytes }, 'model version loaded');
+        // How batches of mixed lengths will be split (length-buckets.ts): worth seeing when tuning.
+        const runOverheadTokens = Number.isFinite(model.runOverheadTokens) ? Math.round(model.runOverheadTokens) : 'never split';
+        this.logger.info({ modelName, modelVersion: version, sizeBytes: model.info.modelSizeBytes, runOverheadTokens }, 'model version loaded');
       } catch (error) {
         this.logger.error({ err: error, modelName, modelVersion: version }, 'model version failed to load; it is not served');
       }

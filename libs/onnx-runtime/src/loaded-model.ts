@@ -15,8 +15,13 @@ export class LoadedModel {
     private readonly tokenizer: WordPieceTokenizer,
     private readonly classifier: OnnxClassifier,
     /** What one more model run costs, in padded tokens (see length-buckets.ts). */
-    private runOverheadTokens = Infinity,
+    private overheadTokens = Infinity,
   ) {}
+
+  /** What one more run costs, in padded tokens, as measured at load or given; Infinity: batches never split. */
+  get runOverheadTokens(): number {
+    return this.overheadTokens;
+  }
 
   /** `runOverheadTokens` fixes the cost of a run instead of measuring it (Infinity: never split a batch). */
   static async load(
@@ -43,7 +48,7 @@ export class LoadedModel {
     };
     const model = new LoadedModel(version, info, tokenizer, classifier);
     await model.predict(['warm up']); // the first run allocates; do it before taking traffic
-    model.runOverheadTokens = options.runOverheadTokens ?? (await model.measureRunOverhead());
+    model.overheadTokens = options.runOverheadTokens ?? (await model.measureRunOverhead());
     return model;
   }
 
@@ -51,28 +56,31 @@ export class LoadedModel {
    * What one more run costs, in padded tokens: the ratio planRuns splits batches by. Fits
    * `ms = perRun + perRealToken × real + perPaddedToken × rows × longest` to three timed runs (best
    * of a few each): one short sequence, 16 long ones, and 1 long with 15 short (as many padded
-   * tokens as the 16 long, far fewer real ones). A plain graph pays for padding like for real
-   * tokens (perRealToken ≈ 0); a token-packed one (onnx-writer's default) pays for padding only in
-   * attention, so splitting rarely pays for it. Where the long runs cost less than twice the short
-   * one, tokens are cheap next to a run (a small model) and a batch is never split.
+   * tokens as the 16 long, far fewer real ones). The runs interleave over a few rounds, fastest of
+   * each kept, so a moment of contention (other services starting) does not skew one of them. A
+   * plain graph pays for padding like for real tokens (perRealToken ≈ 0); a token-packed one
+   * (onnx-writer's default) pays for padding only in attention, so splitting rarely pays for it.
+   * Where the long runs cost less than twice the short one, tokens are cheap next to a run (a small
+   * model) and a batch is never split.
    */
   private async measureRunOverhead(): Promise<number> {
     const words = Math.max(1, Math.min(62, this.info.maxLength - 2));
     const shortWords = Math.min(14, words);
-    const timeRun = async (rowWords: number[], times: number) => {
-      const batch = this.encode(rowWords.map((n) => Array.from({ length: n }, () => 'film').join(' ')));
-      let fastest = Infinity;
-      for (let i = 0; i < times; i++) {
+    const encoded = (rowWords: number[]) => this.encode(rowWords.map((n) => Array.from({ length: n }, () => 'film').join(' ')));
+    const shapes = [encoded([shortWords]), encoded(new Array(16).fill(words)), encoded([words, ...new Array(15).fill(shortWords)])];
+    const fastest = shapes.map(() => Infinity);
+    for (let round = 0; round < 4; round++) {
+      for (const [i, batch] of shapes.entries()) {
         const started = performance.now();
         await this.classifier.logits(batch);
-        fastest = Math.min(fastest, performance.now() - started);
+        fastest[i] = Math.min(fastest[i], performance.now() - started);
       }
-      const real = rowLengths(batch).reduce((sum, length) => sum + length, 0);
-      return { ms: fastest, real, padded: batch.batchSize * batch.sequenceLength };
-    };
-    const short = await timeRun([shortWords], 3);
-    const long = await timeRun(new Array(16).fill(words), 2);
-    const mixed = await timeRun([words, ...new Array(15).fill(shortWords)], 2);
+    }
+    const [short, long, mixed] = shapes.map((batch, i) => ({
+      ms: fastest[i],
+      real: rowLengths(batch).reduce((sum, length) => sum + length, 0),
+      padded: batch.batchSize * batch.sequenceLength,
+    }));
     if (long.ms < 2 * short.ms) return Infinity;
     const perReal = Math.max(0, (long.ms - mixed.ms) / (long.real - mixed.real));
     const perPadded = (mixed.ms - short.ms - perReal * (mixed.real - short.real)) / (mixed.padded - short.padded);
@@ -94,8 +102,8 @@ export class LoadedModel {
   /** Runs the texts as one batch, or as several of similar lengths where that costs less padding. */
   async predict(texts: string[]): Promise<Prediction[]> {
     const batch = this.encode(texts);
-    const lengths = texts.length > 1 && Number.isFinite(this.runOverheadTokens) ? rowLengths(batch) : [];
-    const runs = lengths.length > 0 ? planRuns(lengths, this.runOverheadTokens) : [];
+    const lengths = texts.length > 1 && Number.isFinite(this.overheadTokens) ? rowLengths(batch) : [];
+    const runs = lengths.length > 0 ? planRuns(lengths, this.overheadTokens) : [];
     if (runs.length <= 1) return softmaxPredictions(await this.classifier.logits(batch), batch.batchSize, this.info.labels);
     const predictions: Prediction[] = new Array(texts.length);
     // With several sessions the runs of one batch compute side by side.
