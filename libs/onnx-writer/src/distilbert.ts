@@ -152,9 +152,11 @@ const PADDED_LAYOUT: TokenLayout = { pack: (x) => x, unpack: (x) => x };
  */
 function packedLayout(graph: GraphBuilder, dims: DistilBertDims, attentionMask: string): TokenLayout {
   // [tokens, 1]: flat positions of the real tokens.
-  const flatMask = graph.op('Reshape', [attentionMask, graph.int64Constant('flat', [-1])]);
+  const flat = graph.int64Constant('flat', [-1]);
+  const rowsByDim = graph.int64Constant('rows_by_dim', [-1, dims.dim]);
+  const flatMask = graph.op('Reshape', [attentionMask, flat]);
   const tokenRows = graph.op('Transpose', [graph.op('NonZero', [flatMask])], { perm: attr.ints([1, 0]) });
-  const tokenIndex = graph.op('Reshape', [tokenRows, graph.int64Constant('flat', [-1])]);
+  const tokenIndex = graph.op('Reshape', [tokenRows, flat]);
   const paddedRows = graph.op('Unsqueeze', [graph.op('Size', [attentionMask]), graph.int64Constant('axes_0', [0])]);
   const batchAndSequence = graph.op('Shape', [attentionMask]);
   // Per width: float32 zeros [batch × seq, width] (ConstantOfShape's default) and the shape [batch, seq, width].
@@ -172,7 +174,7 @@ function packedLayout(graph: GraphBuilder, dims: DistilBertDims, attentionMask: 
     return tensors;
   };
   return {
-    pack: (x) => graph.op('Gather', [graph.op('Reshape', [x, graph.int64Constant('rows_by_dim', [-1, dims.dim])]), tokenIndex], { axis: attr.int(0) }),
+    pack: (x) => graph.op('Gather', [graph.op('Reshape', [x, rowsByDim]), tokenIndex], { axis: attr.int(0) }),
     unpack: (x, width) => {
       const { zeros, shape } = forWidth(width);
       return graph.op('Reshape', [graph.op('ScatterND', [zeros, tokenRows, x]), shape]);
