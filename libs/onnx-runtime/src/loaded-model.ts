@@ -54,10 +54,9 @@ export class LoadedModel {
 
   /**
    * What one more run costs, in padded tokens: the ratio planRuns splits batches by. Fits
-   * `ms = perRun + perRealToken × real + perPaddedToken × rows × longest` to three timed runs (best
-   * of a few each): one short sequence, 16 long ones, and 1 long with 15 short (as many padded
-   * tokens as the 16 long, far fewer real ones). The runs interleave over a few rounds, fastest of
-   * each kept, so a moment of contention (other services starting) does not skew one of them. A
+   * `ms = perRun + perRealToken × real + perPaddedToken × rows × longest` to three timed runs: one
+   * short sequence, 16 long ones, and 1 long with 15 short (as many padded tokens as the 16 long,
+   * far fewer real ones). The runs interleave over four rounds, the fastest of each kept, so a moment of contention (other services starting) does not skew one of them. A
    * plain graph pays for padding like for real tokens (perRealToken ≈ 0); a token-packed one
    * (onnx-writer's default) pays for padding only in attention, so splitting rarely pays for it.
    * Where the long runs cost less than twice the short one, tokens are cheap next to a run (a small
