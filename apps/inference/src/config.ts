@@ -21,6 +21,12 @@ export const InferenceConfigSchema = Type.Object(
     /** onnxruntime intra-op threads per session; 0 = the cores shared out between the sessions. */
     intraOpThreads: Type.Integer({ minimum: 0, default: 0 }),
     /**
+     * One more session with every session's threads, for a batch that arrives while the model is
+     * idle (one text at low load computes on all cores); it holds one more copy of the weights.
+     * Only with several sessions on worker threads.
+     */
+    soloSession: Type.Boolean({ default: true }),
+    /**
      * Routed requests taken from Kafka and not yet answered. The consumer fetches on while the model
      * computes (so the next batch is queued when a session frees up) until this many are in hand.
      */
@@ -45,9 +51,11 @@ export function loadInferenceConfig(env: NodeJS.ProcessEnv): InferenceConfig {
 }
 
 /** The sessions and threads per session the config asks for, with `0 = auto` resolved. */
-export function servingLayout(config: Pick<InferenceConfig, 'modelSessions' | 'intraOpThreads' | 'modelThread'>, cores = os.availableParallelism()) {
+export function servingLayout(config: Pick<InferenceConfig, 'modelSessions' | 'intraOpThreads' | 'modelThread' | 'soloSession'>, cores = os.availableParallelism()) {
   // Sessions run side by side only on worker threads; on the caller's thread there is one.
   const sessions = config.modelThread === 'caller' ? 1 : config.modelSessions || Math.min(cores, 2);
   const intraOpThreads = config.intraOpThreads || Math.max(1, Math.floor(cores / sessions));
-  return { sessions, intraOpThreads };
+  // With one session, that session already has every thread the layout gives the model.
+  const soloThreads = config.soloSession && sessions > 1 ? sessions * intraOpThreads : 0;
+  return { sessions, intraOpThreads, soloThreads };
 }

@@ -131,3 +131,32 @@ test('under a backlog every batch is full', async () => {
   await Promise.all(Array.from({ length: 96 }, (_, i) => batcher.enqueue({ texts: [`t${i}`], deadline: soon() })));
   assert.deepEqual(batches.map((b) => b.length), [16, 16, 16, 16, 16, 16]);
 });
+
+test('a batch is marked alone (it may take every core) only when nothing else runs or waits', async () => {
+  const calls: { texts: string[]; alone: boolean }[] = [];
+  const runner: BatchRunner = {
+    async predict(texts, options) {
+      calls.push({ texts, alone: options?.alone === true });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return texts.map((t): Prediction => ({ label: t, confidence: 1 }));
+    },
+  };
+  const batcher = new DynamicBatcher(runner, { maxBatchSize: 8, maxConcurrentBatches: 2, maxQueueDelayMs: 0, maxQueuedSequences: 100 });
+  await batcher.enqueue({ texts: ['lone'], deadline: soon() });
+  // Two at once share out over both sessions: neither is alone.
+  await Promise.all(['a', 'b'].map((t) => batcher.enqueue({ texts: [t], deadline: soon() })));
+  // One arriving while another runs is not alone either.
+  const first = batcher.enqueue({ texts: ['first'], deadline: soon() });
+  await nextTurn();
+  await Promise.all([first, batcher.enqueue({ texts: ['second'], deadline: soon() })]);
+  assert.deepEqual(
+    calls.map((c) => [c.texts.join(','), c.alone]),
+    [
+      ['lone', true],
+      ['a', false],
+      ['b', false],
+      ['first', true],
+      ['second', false],
+    ],
+  );
+});

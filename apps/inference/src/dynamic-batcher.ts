@@ -27,7 +27,8 @@ export interface BatchResult {
 }
 
 export interface BatchRunner {
-  predict(texts: string[]): Promise<Prediction[]>;
+  /** `alone`: nothing else runs or waits, so the batch may take every core (a solo session). */
+  predict(texts: string[], options?: { alone?: boolean }): Promise<Prediction[]>;
 }
 
 export interface BatchObserver {
@@ -119,8 +120,10 @@ export class DynamicBatcher {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    for (const batch of this.takeBatches(freeSlots)) {
-      const running: Promise<void> = this.runBatch(batch).finally(() => {
+    const batches = this.takeBatches(freeSlots);
+    const alone = batches.length === 1 && this.running.size === 0 && this.queue.length === 0;
+    for (const batch of batches) {
+      const running: Promise<void> = this.runBatch(batch, alone).finally(() => {
         this.running.delete(running);
         this.pump();
       });
@@ -195,13 +198,13 @@ export class DynamicBatcher {
     return batch;
   }
 
-  private async runBatch(batch: Queued[]): Promise<void> {
+  private async runBatch(batch: Queued[], alone: boolean): Promise<void> {
     if (batch.length === 0) return;
     const startedAt = performance.now();
     const texts = batch.flatMap((item) => item.texts);
     this.runningSequences += texts.length;
     try {
-      const predictions = await this.runner.predict(texts);
+      const predictions = await this.runner.predict(texts, { alone });
       const inferenceMs = performance.now() - startedAt;
       const queueMs = batch.map((item) => startedAt - item.enqueuedAt);
       this.observer.onBatch?.({ batchSize: texts.length, queueMs, inferenceMs });

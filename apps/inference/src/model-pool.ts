@@ -32,7 +32,7 @@ export class ModelPool {
 
   constructor(
     private readonly store: ModelStore,
-    private readonly options: BatcherOptions & { intraOpThreads: number; modelThread: 'worker' | 'caller'; sessions: number; extraLoadedVersions: number },
+    private readonly options: BatcherOptions & { intraOpThreads: number; modelThread: 'worker' | 'caller'; sessions: number; soloThreads: number; extraLoadedVersions: number },
     private readonly logger: Logger,
     private readonly observer: (info: ModelVersionInfo) => BatchObserver = () => ({}),
   ) {}
@@ -104,13 +104,14 @@ export class ModelPool {
           intraOpThreads: this.options.intraOpThreads,
           thread: this.options.modelThread,
           sessions: this.options.sessions,
+          soloThreads: this.options.soloThreads,
         });
         const batcher = new DynamicBatcher(model, { ...this.options, maxConcurrentBatches: model.parallelism }, this.observer(model.info));
         this.served.set(wantedKey, { model, batcher });
         change.loaded.push(model.info);
         // How batches of mixed lengths will be split (length-buckets.ts): worth seeing when tuning.
         const runOverheadTokens = Number.isFinite(model.runOverheadTokens) ? Math.round(model.runOverheadTokens) : 'never split';
-        this.logger.info({ modelName, modelVersion: version, sizeBytes: model.info.modelSizeBytes, runOverheadTokens }, 'model version loaded');
+        this.logger.info({ modelName, modelVersion: version, sizeBytes: model.info.modelSizeBytes, runOverheadTokens, soloSession: model.hasSoloSession }, 'model version loaded');
       } catch (error) {
         this.logger.error({ err: error, modelName, modelVersion: version }, 'model version failed to load; it is not served');
       }

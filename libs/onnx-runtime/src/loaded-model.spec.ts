@@ -114,3 +114,60 @@ test('a session whose worker died is replaced before the next run, which answers
     await classifier.dispose();
   }
 });
+
+test('a batch that finds the model idle runs on the solo session; runs beside it, or beside others, take the parallel sessions', async () => {
+  const classifier = await OnnxClassifier.create(onnx, { numLabels: 2, intraOpThreads: 1, thread: 'worker', sessions: 2, soloThreads: 2 });
+  const batch = { inputIds: BigInt64Array.of(2n, 5n, 7n, 3n), attentionMask: BigInt64Array.of(1n, 1n, 1n, 1n), batchSize: 1, sequenceLength: 4 };
+  try {
+    assert.equal(classifier.parallelism, 2);
+    assert.ok(classifier.hasSoloSession);
+    const alone = await classifier.logits(batch, { solo: true });
+    assert.deepEqual(classifier.runsPerSession, [0, 0, 1]);
+    // Unless asked to (work waits behind it), a run never takes it.
+    assert.deepEqual(await classifier.logits(batch), alone);
+    assert.deepEqual(classifier.runsPerSession, [1, 0, 1]);
+    // Three at once: the first finds the model idle; the other two start beside it on the parallel sessions.
+    const together = await Promise.all([1, 2, 3].map(() => classifier.logits(batch, { solo: true })));
+    for (const logits of together) assert.deepEqual(logits, alone);
+    assert.deepEqual(classifier.runsPerSession, [2, 1, 2]);
+  } finally {
+    await classifier.dispose();
+  }
+});
+
+test('a model too small for threads to pay closes its solo session at load and answers on the parallel ones', async () => {
+  const store = new ModelStore(fs.mkdtempSync(path.join(os.tmpdir(), 'ort-')));
+  store.registerVersion('m', { model: onnx, vocab, config: { id2label: { 0: 'NEGATIVE', 1: 'POSITIVE' }, max_length: 16 } });
+  const version = store.readVersion('m', 'v1');
+  const [plain, solo] = await Promise.all([
+    LoadedModel.load(version, { intraOpThreads: 1, thread: 'worker', sessions: 2 }),
+    LoadedModel.load(version, { intraOpThreads: 1, thread: 'worker', sessions: 2, soloThreads: 2 }),
+  ]);
+  try {
+    assert.equal(plain.hasSoloSession, false);
+    assert.equal(solo.hasSoloSession, false, 'a 4-wide embedding bag computes no faster on two threads');
+    assert.equal(solo.parallelism, 2);
+    const texts = ['good film', 'bad bad film film'];
+    assert.deepEqual(await solo.predict(texts, { alone: true }), await plain.predict(texts));
+  } finally {
+    await Promise.all([plain.dispose(), solo.dispose()]);
+  }
+});
+
+test('a closed solo session leaves the parallel sessions answering as before', async () => {
+  const classifier = await OnnxClassifier.create(onnx, { numLabels: 2, intraOpThreads: 1, thread: 'worker', sessions: 2, soloThreads: 2 });
+  const batch = { inputIds: BigInt64Array.of(2n, 5n, 3n), attentionMask: BigInt64Array.of(1n, 1n, 1n), batchSize: 1, sequenceLength: 3 };
+  try {
+    const before = await classifier.logits(batch, { solo: true });
+    await classifier.closeSoloSession();
+    assert.equal(classifier.hasSoloSession, false);
+    assert.deepEqual(await classifier.logits(batch, { solo: true }), before);
+    assert.deepEqual(classifier.runsPerSession, [1, 0]);
+  } finally {
+    await classifier.dispose();
+  }
+});
+
+test('a solo session on the calling thread is refused', async () => {
+  await assert.rejects(OnnxClassifier.create(onnx, { numLabels: 2, intraOpThreads: 1, soloThreads: 2 }), /a solo session needs thread 'worker'/);
+});
