@@ -145,7 +145,7 @@ test('a model too small for threads to pay closes its solo session at load and a
   ]);
   try {
     assert.equal(plain.hasSoloSession, false);
-    assert.equal(solo.hasSoloSession, false, 'a 4-wide embedding bag computes no faster on two threads');
+    assert.equal(solo.hasSoloSession, false, 'a 4-wide embedding bag cannot gain a millisecond on two threads');
     assert.equal(solo.parallelism, 2);
     const texts = ['good film', 'bad bad film film'];
     assert.deepEqual(await solo.predict(texts, { alone: true }), await plain.predict(texts));
