@@ -55,9 +55,10 @@ export function runningPid(pidFile: string, marker: string): number | undefined 
     return undefined;
   }
   if (Number.isInteger(pid) && pid > 0 && isOurProcess(pid, marker)) return pid;
-  // Remove the file only when its process is gone: right after daemonizing, redis rewrites its
-  // command line, and a check that lands in that instant must not delete a live server's pid file.
-  if (!(Number.isInteger(pid) && pid > 0 && isAlive(pid))) fs.rmSync(pidFile, { force: true });
+  // Remove the file only when it names a process that is gone. Right after daemonizing, redis
+  // rewrites its command line; and a file read while redis writes it is still empty (no pid yet).
+  // Deleting it in either instant left a live server with no pid file, never seen as started.
+  if (Number.isInteger(pid) && pid > 0 && !isAlive(pid)) fs.rmSync(pidFile, { force: true });
   return undefined;
 }
 
