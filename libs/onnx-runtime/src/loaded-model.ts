@@ -62,18 +62,8 @@ export class LoadedModel {
    * not (0.5 ms against 0.2: the threads cost more than they share), and the solo session is closed.
    */
   private async soloSessionPays(): Promise<boolean> {
-    const batch = this.encode([Array.from({ length: 14 }, () => 'film').join(' ')]);
-    let parallel = Infinity;
-    let solo = Infinity;
-    for (let round = 0; round < 6; round++) {
-      for (const onSolo of [false, true]) {
-        const started = performance.now();
-        await this.classifier.logits(batch, { solo: onSolo });
-        const ms = performance.now() - started;
-        if (onSolo) solo = Math.min(solo, ms);
-        else parallel = Math.min(parallel, ms);
-      }
-    }
+    const batch = this.encode([filmText(14)]);
+    const [parallel, solo] = await fastestInterleaved([() => this.classifier.logits(batch), () => this.classifier.logits(batch, { solo: true })], 6);
     return solo < 0.8 * parallel && parallel - solo >= 1;
   }
 
@@ -90,16 +80,12 @@ export class LoadedModel {
   private async measureRunOverhead(): Promise<number> {
     const words = Math.max(1, Math.min(62, this.info.maxLength - 2));
     const shortWords = Math.min(14, words);
-    const encoded = (rowWords: number[]) => this.encode(rowWords.map((n) => Array.from({ length: n }, () => 'film').join(' ')));
+    const encoded = (rowWords: number[]) => this.encode(rowWords.map(filmText));
     const shapes = [encoded([shortWords]), encoded(new Array(16).fill(words)), encoded([words, ...new Array(15).fill(shortWords)])];
-    const fastest = shapes.map(() => Infinity);
-    for (let round = 0; round < 4; round++) {
-      for (const [i, batch] of shapes.entries()) {
-        const started = performance.now();
-        await this.classifier.logits(batch);
-        fastest[i] = Math.min(fastest[i], performance.now() - started);
-      }
-    }
+    const fastest = await fastestInterleaved(
+      shapes.map((batch) => () => this.classifier.logits(batch)),
+      4,
+    );
     const [short, long, mixed] = shapes.map((batch, i) => ({
       ms: fastest[i],
       real: rowLengths(batch).reduce((sum, length) => sum + length, 0),
@@ -196,6 +182,27 @@ function selectRows(batch: EncodedBatch, rows: readonly number[], lengths: reado
     attentionMask.set(batch.attentionMask.subarray(from, from + sequenceLength), i * sequenceLength);
   });
   return { inputIds, attentionMask, batchSize: rows.length, sequenceLength };
+}
+
+/** A text of `words` words, each one token: the timing runs' input. */
+function filmText(words: number): string {
+  return Array.from({ length: words }, () => 'film').join(' ');
+}
+
+/**
+ * The fastest time of each run, ms, over `rounds` rounds that take the runs in turn: a moment of
+ * contention (services starting beside the model) then slows one round of each, not one run.
+ */
+async function fastestInterleaved(runs: (() => Promise<unknown>)[], rounds: number): Promise<number[]> {
+  const fastest = runs.map(() => Infinity);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, run] of runs.entries()) {
+      const started = performance.now();
+      await run();
+      fastest[i] = Math.min(fastest[i], performance.now() - started);
+    }
+  }
+  return fastest;
 }
 
 /** float32 weights: 4 bytes each; the graph's own bytes are negligible beside them. */
