@@ -91,12 +91,12 @@ export class OnnxClassifier {
   private readonly started: number[];
 
   /**
-   * `sessions` holds the parallel sessions, then the solo one if there is one; `opens[i]` opens a
+   * `sessions` holds the parallel sessions, then the solo one if there is one; `open(i)` opens a
    * fresh session like `sessions[i]`.
    */
   private constructor(
     private readonly sessions: Session[],
-    private readonly opens: (() => Promise<Session>)[],
+    private readonly open: (index: number) => Promise<Session>,
     /** How many of `sessions` run batches side by side (the rest is the solo session). */
     readonly parallelism: number,
     readonly numLabels: number,
@@ -131,12 +131,16 @@ export class OnnxClassifier {
       const what = count > 1 ? `${count} sessions need` : 'a solo session needs';
       throw new Error(`${what} thread 'worker': sessions on the calling thread cannot run side by side`);
     }
-    const open = () => (options.thread === 'worker' ? WorkerSession.create(model, sessionOptions) : CallerSession.create(model, sessionOptions));
     // The solo session's threads sleep between parallel sections instead of spinning: it runs when
     // the machine is otherwise quiet, and a spinning thread would take CPU from whatever wakes next.
     const soloOptions = { ...sessionOptions, intraOpNumThreads: soloThreads, extra: { session: { intra_op: { allow_spinning: '0' } } } };
-    const opens = [...new Array<() => Promise<Session>>(count).fill(open), ...(soloThreads > 0 ? [() => WorkerSession.create(model, soloOptions)] : [])];
-    const first = await open();
+    // Sessions 0..count-1 run side by side; index `count` is the solo session.
+    const open = (index: number): Promise<Session> => {
+      if (index === count) return WorkerSession.create(model, soloOptions);
+      return options.thread === 'worker' ? WorkerSession.create(model, sessionOptions) : CallerSession.create(model, sessionOptions);
+    };
+    const total = count + (soloThreads > 0 ? 1 : 0);
+    const first = await open(0);
     const problem = signatureProblem(first);
     if (problem) {
       await first.release();
@@ -144,19 +148,18 @@ export class OnnxClassifier {
     }
     const sessions: Session[] = [first];
     try {
-      while (sessions.length < opens.length) sessions.push(await opens[sessions.length]());
+      while (sessions.length < total) sessions.push(await open(sessions.length));
     } catch (error) {
       await Promise.all(sessions.map((s) => s.release()));
       throw error;
     }
-    return new OnnxClassifier(sessions, opens, count, options.numLabels, first.inputNames.includes('token_type_ids'));
+    return new OnnxClassifier(sessions, open, count, options.numLabels, first.inputNames.includes('token_type_ids'));
   }
 
   /** Closes the solo session (a model too small for threads to pay); runs use the parallel sessions. */
   async closeSoloSession(): Promise<void> {
     if (!this.hasSoloSession) return;
     const [solo] = this.sessions.splice(this.parallelism);
-    this.opens.splice(this.parallelism);
     this.busy.splice(this.parallelism);
     this.started.splice(this.parallelism);
     await solo.release();
@@ -185,7 +188,7 @@ export class OnnxClassifier {
   /** Runs on one session, first replacing it if its worker has died (the batch that saw it die failed). */
   private async runOn(index: number, feeds: Record<string, SessionTensor>): Promise<SessionOutput> {
     if (this.sessions[index].dead) {
-      this.reopening[index] ??= this.opens[index]()
+      this.reopening[index] ??= this.open(index)
         .then((fresh) => (this.sessions[index] = fresh))
         .finally(() => (this.reopening[index] = undefined));
       await this.reopening[index];
