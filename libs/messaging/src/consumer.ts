@@ -4,9 +4,12 @@
  * consumer keeps going: nothing is dropped silently, nothing poisons the partition.
  *
  * Offsets are committed only after the handler has finished with a batch (at-least-once), so
- * handlers must be idempotent per message key (e.g. dedupe by request id). On stop, the batch in
- * hand is finished and its offsets are committed before the group is left, so a graceful stop
- * hands no answered message to another member.
+ * handlers must be idempotent per message key (e.g. dedupe by request id). Finished work is
+ * committed at most every `COMMIT_INTERVAL_MS`, when a rebalance starts, and on stop, where the
+ * batch in hand is finished and committed before the group is left, so a graceful stop hands no
+ * answered message to another member. (kafkajs's own auto-commit sends an OffsetCommit after every
+ * fetched batch whatever `autoCommitInterval` says, kafkajs#759 and #1014: under load that was more
+ * commit requests than messages, each a write to `__consumer_offsets`.)
  *
  * Pipelined mode (`pipeline`) is for handlers whose work is batched further downstream (a model's
  * dynamic batcher): kafkajs fetches again only once a fetch's messages are handled, so a handler
@@ -76,10 +79,10 @@ export interface ValidatingConsumerOptions<S extends TSchema> {
   pipeline?: { maxInFlightMessages: number };
 }
 
-/** How often finished pipelined work is committed, ms. */
-const PIPELINE_COMMIT_INTERVAL_MS = 500;
+/** How often finished work is committed, at most, ms. */
+const COMMIT_INTERVAL_MS = 500;
 
-/** One assigned partition's messages in hand (pipelined mode). */
+/** One assigned partition's progress: what was handed over, what is still in hand (pipelined mode). */
 class PartitionProgress {
   readonly inHand = new Set<bigint>();
 
@@ -112,7 +115,7 @@ export class ValidatingConsumer<S extends TSchema> {
   private crashed = false;
   /** When the broker last answered a fetch or heartbeat (epoch ms). */
   private lastContactAt = 0;
-  /** Pipelined mode: progress per assigned partition (`topic:partition`), work in hand, commit timer. */
+  /** Progress per assigned partition (`topic:partition`), work in hand (pipelined mode), commit timer. */
   private readonly progress = new Map<string, PartitionProgress>();
   private readonly inHand = new Set<Promise<void>>();
   private inHandMessages = 0;
@@ -150,6 +153,9 @@ export class ValidatingConsumer<S extends TSchema> {
       const assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}:${p}`)));
       for (const key of [...this.progress.keys()]) if (!assigned.has(key)) this.progress.delete(key);
     });
+    // Commit finished work while this member still owns its partitions: the commit is accepted
+    // until the rebalance completes, and the next owner then starts after it.
+    this.consumer.on(this.consumer.events.REBALANCING, () => void this.commitFinished());
     const contact = () => (this.lastContactAt = Date.now());
     for (const event of [this.consumer.events.FETCH, this.consumer.events.HEARTBEAT, this.consumer.events.GROUP_JOIN, this.consumer.events.END_BATCH_PROCESS]) {
       this.consumer.on(event, contact);
@@ -211,9 +217,9 @@ export class ValidatingConsumer<S extends TSchema> {
     }
     await this.consumer.run({
       eachBatchAutoResolve: false,
-      autoCommitInterval: 1_000,
+      autoCommit: false,
       partitionsConsumedConcurrently: 4,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, uncommittedOffsets }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
         const { accepted, last } = await this.take(batch, () => !isRunning() || isStale());
         if (accepted.length > 0) {
           // A batch may take longer than the session timeout (a backlog queued behind a model):
@@ -226,16 +232,31 @@ export class ValidatingConsumer<S extends TSchema> {
           }
         }
         // Every message up to `last` is handled or dead-lettered, also when a stop began meanwhile.
-        if (last && !isStale()) resolveOffset(last.offset);
+        if (last && !isStale()) {
+          resolveOffset(last.offset);
+          this.progressOf(batch.topic, batch.partition).highest = BigInt(last.offset);
+          this.scheduleCommit();
+        }
         if (!isRunning()) {
-          // kafkajs leaves the group on stop without committing what was resolved since the last
-          // interval; commit now, or another member would answer these requests a second time.
-          await commitOffsetsIfNecessary(uncommittedOffsets());
+          // kafkajs leaves the group on stop without committing: commit now, or another member
+          // would answer these requests a second time.
+          await this.commitFinished();
         } else {
           await heartbeat();
         }
       },
     });
+  }
+
+  private progressOf(topic: string, partition: number): PartitionProgress {
+    const key = `${topic}:${partition}`;
+    let progress = this.progress.get(key);
+    if (!progress) this.progress.set(key, (progress = new PartitionProgress(topic, partition)));
+    return progress;
+  }
+
+  private scheduleCommit(): void {
+    this.commitTimer ??= setTimeout(() => void this.commitFinished(), COMMIT_INTERVAL_MS);
   }
 
   /**
@@ -264,9 +285,7 @@ export class ValidatingConsumer<S extends TSchema> {
 
   /** Pipelined mode: hands a fetched batch to the handler without waiting for it to finish. */
   private async handOver({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload, maxInFlightMessages: number): Promise<void> {
-    const key = `${batch.topic}:${batch.partition}`;
-    let progress = this.progress.get(key);
-    if (!progress) this.progress.set(key, (progress = new PartitionProgress(batch.topic, batch.partition)));
+    const progress = this.progressOf(batch.topic, batch.partition);
     // What a rejoin fetched again is in hand or finished already: skipped, not handled twice.
     const handedOver = progress.highest;
     const { accepted, last } = await this.take(batch, () => !isRunning() || isStale() || this.pausedForStop, (offset) => offset <= handedOver);
@@ -285,7 +304,7 @@ export class ValidatingConsumer<S extends TSchema> {
           this.inHand.delete(work);
           this.inHandMessages -= accepted.length;
           for (const message of accepted) progress.inHand.delete(BigInt(message.offset));
-          this.commitTimer ??= setTimeout(() => void this.commitFinished(), PIPELINE_COMMIT_INTERVAL_MS);
+          this.scheduleCommit();
         });
       this.inHand.add(work);
     }
@@ -296,8 +315,9 @@ export class ValidatingConsumer<S extends TSchema> {
     }
   }
 
-  /** Pipelined mode: commits, per assigned partition, up to the oldest message still in hand. */
+  /** Commits, per assigned partition, up to the oldest message still in hand (or all handed over). */
   private async commitFinished(): Promise<void> {
+    if (this.commitTimer) clearTimeout(this.commitTimer);
     this.commitTimer = null;
     const due = [...this.progress.values()].map((progress) => ({ progress, offset: progress.commitOffset })).filter(({ progress, offset }) => offset > progress.committed);
     if (due.length === 0) return;
@@ -370,9 +390,9 @@ export class ValidatingConsumer<S extends TSchema> {
       this.pausedForStop = true;
       this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
       while (this.inHand.size > 0) await Promise.allSettled([...this.inHand]);
-      if (this.commitTimer) clearTimeout(this.commitTimer);
-      await this.commitFinished();
     }
+    // Finished batches waiting for the commit timer (a batch still in hand commits as it ends).
+    if (this.running) await this.commitFinished();
     this.running = false;
     await this.consumer.disconnect();
   }

@@ -1,0 +1,121 @@
+/**
+ * How the consumer fetches and commits, on the real broker (KAFKA_BROKERS, default 127.0.0.1:9092).
+ * Pipelined mode fetches on while earlier batches are still being handled, commits only behind
+ * finished work, and a stop finishes and commits what is in hand, so the next member of the group
+ * starts after it. In either mode finished work is committed on a timer, not once per fetched batch
+ * as kafkajs's auto-commit does, and a stop commits what finished since the last commit.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { Type } from '@sinclair/typebox';
+import { createKafka } from './kafka-client';
+import { deleteTopics, ensureTopics } from './admin';
+import { MessageProducer } from './producer';
+import { ValidatingConsumer, type ConsumedMessage } from './consumer';
+import { testBrokers, testTopic } from './testing';
+
+const kafka = createKafka({ brokers: testBrokers(), clientId: 'test-consumer', logger: pino({ level: 'silent' }) });
+/** A topic per test: each reads its own from the beginning. */
+const topics = { pipelined: testTopic('test-consumer-pipelined'), commits: testTopic('test-consumer-commits') };
+const Numbered = Type.Object({ n: Type.Integer() });
+const producer = new MessageProducer(kafka);
+
+before(async () => {
+  await ensureTopics(kafka, Object.values(topics).map((name) => ({ name, key: 'test', partitions: 1 })));
+  await producer.connect();
+});
+
+after(async () => {
+  await producer.disconnect();
+  await deleteTopics(kafka, Object.values(topics).flatMap((name) => [name, `${name}.dlq`]));
+});
+
+async function committed(groupId: string, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [{ partitions }] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return Number(partitions[0].offset);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function consumerOf(groupId: string, topic: string, handleBatch: (messages: ConsumedMessage<{ n: number }>[]) => Promise<void>, pipeline?: { maxInFlightMessages: number }) {
+  return new ValidatingConsumer({ kafka, groupId, topics: [topic], schema: Numbered, producer, logger: pino({ level: 'silent' }), fromBeginning: true, pipeline, handleBatch });
+}
+
+async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+test('batches are handed over while earlier ones are unfinished; commits wait for the oldest; a stop finishes and commits', async () => {
+  const groupId = `test-pipelined-${randomUUID()}`;
+  const held: { messages: ConsumedMessage<{ n: number }>[]; release: () => void }[] = [];
+  const topic = topics.pipelined;
+  // Every batch is held until the test releases it.
+  const consumer = consumerOf(groupId, topic, (messages) => new Promise<void>((release) => held.push({ messages, release })), { maxInFlightMessages: 1_000 });
+  await consumer.start();
+  try {
+    await producer.send(topic, { value: { n: 0 } });
+    await until(() => held.length === 1, 'the first batch');
+    for (let n = 1; n <= 4; n++) await producer.send(topic, { value: { n } });
+    // The first batch is unfinished, yet the next messages arrive: the consumer fetched on.
+    await until(() => held.flatMap((h) => h.messages).length === 5, 'the later messages while the first is in hand');
+
+    // Finish everything but the first batch: nothing may be committed past it.
+    for (const h of held.slice(1)) h.release();
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    assert.ok((await committed(groupId, topic)) <= 0, 'no commit past the oldest unfinished message');
+
+    // The stop waits for the first batch, then commits everything.
+    const stopping = consumer.stop();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    held[0].release();
+    await stopping;
+    assert.equal(await committed(groupId, topic), 5);
+  } finally {
+    for (const h of held) h.release();
+    await consumer.stop().catch(() => undefined);
+  }
+});
+
+test('a message per fetch is not a commit per fetch; a stop commits what finished since the last commit', async () => {
+  const groupId = `test-commits-${randomUUID()}`;
+  const handled: number[] = [];
+  let batches = 0;
+  let commits = 0;
+  const topic = topics.commits;
+  const consumer = consumerOf(groupId, topic, async (messages) => {
+    batches++;
+    handled.push(...messages.map((m) => m.value.n));
+  });
+  consumer.on(consumer.events.COMMIT_OFFSETS, () => commits++);
+  await consumer.start();
+  try {
+    // One message at a time, each sent once the one before is handled: a fetch brings one each.
+    for (let n = 0; n < 40; n++) {
+      await producer.send(topic, { value: { n } });
+      await until(() => handled.length === n + 1, `message ${n}`);
+    }
+    assert.ok(batches >= 20, `the messages came in many fetches (${batches})`);
+    assert.ok(commits <= batches / 4, `${commits} commits for ${batches} batches`);
+    // Without a stop or another message, the timer commits all of it.
+    await until(async () => (await committed(groupId, topic)) === 40, 'the timer to commit all 40', 5_000);
+
+    // Finished just before a stop, before the timer: the stop commits them.
+    for (let n = 40; n < 43; n++) await producer.send(topic, { value: { n } });
+    await until(() => handled.length === 43, 'the last three');
+    await consumer.stop();
+    assert.equal(await committed(groupId, topic), 43);
+    assert.deepEqual(handled, Array.from({ length: 43 }, (_, n) => n));
+  } finally {
+    await consumer.stop().catch(() => undefined);
+  }
+});
