@@ -89,7 +89,7 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
         targets.map((target) => {
           const forwarded: RoutedRequest = { ...request, ...target };
           routed.inc({ reason: target.routing.reason, status: 'routed' });
-          if (target.routing.experimentId && target.routing.variant) counter.count(target.routing.experimentId, target.routing.variant);
+          if (target.routing.experimentId && target.routing.variant) counter.count(target.routing.experimentId, target.routing.variant, request.subjectId);
           return producer.send(TOPICS.inferenceRouted.name, { key: request.requestId, value: forwarded });
         }),
       );

@@ -6,19 +6,29 @@
  *
  * An assignment is published only once it is `settleMs` old (about the request timeout): by then
  * its prediction is logged or never will be, so requests still in flight never count as errors.
+ *
+ * Beside the requests it counts randomization units, what the sample-ratio check compares with
+ * the configured split: a subject the first time this router assigns it (SeenSubjects), and every
+ * request without a subject id (each is assigned on its own). A subject that reaches two routers
+ * (requests are keyed by request id), or one router before and after a restart, counts once per
+ * router: evenly across variants, so the split stays fair.
  */
 import { MESSAGE_SCHEMA_VERSION, TOPICS, experimentEventKey, type ExperimentEvent } from '@mlops/schemas';
 import type { MessageProducer } from '@mlops/messaging';
-import type { ExperimentRegistry } from './experiment-registry';
+import type { ExperimentRegistry, VariantCounts } from './experiment-registry';
+import { SeenSubjects } from './seen-subjects';
 
 interface PendingAssignment {
   experimentId: string;
   variant: string;
+  /** A new randomization unit: a subject seen for the first time, or a request without one. */
+  newUnit: boolean;
   at: number;
 }
 
 export interface AssignmentCounterOptions {
-  registry: ExperimentRegistry;
+  /** Where published counts are applied at once, and where a restarted instance finds its own. */
+  registry: Pick<ExperimentRegistry, 'apply' | 'instanceCounts'>;
   producer: MessageProducer;
   instanceId: string;
   /** ms an assignment waits before it is published. */
@@ -27,15 +37,21 @@ export interface AssignmentCounterOptions {
 }
 
 export class AssignmentCounter {
-  private readonly counts = new Map<string, Record<string, number>>();
+  private readonly counts = new Map<string, VariantCounts>();
+  /** `<experiment>/<variant>` -> the subjects this router assigned to it. */
+  private readonly seen = new Map<string, SeenSubjects>();
   /** Oldest first; bounded by traffic × settleMs. */
   private pending: PendingAssignment[] = [];
   private readonly changed = new Set<string>();
 
   constructor(private readonly options: AssignmentCounterOptions) {}
 
-  count(experimentId: string, variant: string, now = Date.now()): void {
-    this.pending.push({ experimentId, variant, at: now });
+  count(experimentId: string, variant: string, subjectId?: string, now = Date.now()): void {
+    // Per variant: a shadow rollout assigns the same subject to its mirror too.
+    const key = `${experimentId}/${variant}`;
+    let seen = this.seen.get(key);
+    if (!seen) this.seen.set(key, (seen = new SeenSubjects()));
+    this.pending.push({ experimentId, variant, newUnit: subjectId === undefined || seen.add(subjectId), at: now });
     this.options.onAssigned?.(experimentId, variant);
   }
 
@@ -43,9 +59,10 @@ export class AssignmentCounter {
   async flush(now = Date.now(), all = false): Promise<void> {
     const settled = all ? this.pending.length : this.pending.findIndex((p) => now - p.at < this.options.settleMs);
     const ready = this.pending.splice(0, settled === -1 ? this.pending.length : settled);
-    for (const { experimentId, variant } of ready) {
-      const counts = this.countsOf(experimentId);
-      counts[variant] = (counts[variant] ?? 0) + 1;
+    for (const { experimentId, variant, newUnit } of ready) {
+      const { requests, units } = this.countsOf(experimentId);
+      requests[variant] = (requests[variant] ?? 0) + 1;
+      if (newUnit) units[variant] = (units[variant] ?? 0) + 1;
       this.changed.add(experimentId);
     }
     const experimentIds = [...this.changed];
@@ -53,7 +70,7 @@ export class AssignmentCounter {
     await Promise.all(experimentIds.map((experimentId) => this.publish(experimentId, now)));
   }
 
-  private countsOf(experimentId: string): Record<string, number> {
+  private countsOf(experimentId: string): VariantCounts {
     let counts = this.counts.get(experimentId);
     if (!counts) {
       // An instance restarted under the same id continues from what it published before.
@@ -69,7 +86,8 @@ export class AssignmentCounter {
       type: 'assignment-counts',
       experimentId,
       instanceId: this.options.instanceId,
-      counts: { ...this.counts.get(experimentId) },
+      counts: { ...this.counts.get(experimentId)?.requests },
+      units: { ...this.counts.get(experimentId)?.units },
       at: now,
     };
     this.options.registry.apply(event);

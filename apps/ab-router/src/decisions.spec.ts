@@ -76,6 +76,17 @@ test('a sample-ratio mismatch stops an A/B test even when the treatment looks be
   assert.match(next.decisions.at(-1)?.reason ?? '', /sample ratio mismatch/);
 });
 
+test('with subjects counted, an A/B split is checked in subjects, not in their requests', () => {
+  // 600 and 800 subjects, each sending about two requests: 1,260 vs 1,690 requests is a mismatch
+  // (p < 1e-14); 600 vs 800 subjects is too (p ≈ 1e-7); 690 vs 710 subjects is a fair split.
+  const requests = { control: variant({ predictions: 1_260, labelled: 1_260, correct: 630 }), treatment: variant({ predictions: 1_690, labelled: 1_690, correct: 1_099 }) };
+  const withUnits = (control: number, treatment: number) => ({ control: { ...requests.control, units: control }, treatment: { ...requests.treatment, units: treatment } });
+  assert.equal(decide(experimentOf({ auto_decide: true }, { metrics: requests })).status, 'stopped');
+  assert.equal(decide(experimentOf({ auto_decide: true }, { metrics: withUnits(600, 800) })).status, 'stopped');
+  const fair = decide(experimentOf({ auto_decide: true }, { metrics: withUnits(690, 710) }));
+  assert.deepEqual([fair.status, fair.liveVariant], ['completed', 'treatment']);
+});
+
 test('the analysis history stays bounded and keeps the newest looks', () => {
   let history: AnalysisPoint[] = [];
   for (let i = 0; i < 1_000; i++) history = appendHistory(history, { at: i, values: {}, comparisons: [] });

@@ -82,8 +82,22 @@ function expectedAllocation(experiment: Experiment): Record<string, number> | un
   }
 }
 
+/**
+ * An A/B test's randomization units per variant (subjects, see AssignmentCounter) for the SRM
+ * check, once the routers count them; undefined before, and for rollouts, whose split is checked
+ * in requests (expectedAllocation).
+ */
+function allocationUnits(experiment: Experiment): Record<string, number> | undefined {
+  if (kindOf(experiment) !== 'ab') return undefined;
+  const names = variantNames(experiment);
+  const units = names.map((name) => metricsOf(experiment, name).units);
+  if (units.some((n) => n === undefined) || units.every((n) => n === 0)) return undefined;
+  return Object.fromEntries(names.map((name, i) => [name, units[i]!]));
+}
+
 function analyse(experiment: Experiment, metric: PrimaryMetric): ExperimentAnalysis | { error: string } {
   const allocation = expectedAllocation(experiment);
+  const units = allocationUnits(experiment);
   if (!allocation) return { error: 'a variant has no traffic yet' };
   const spec = experiment.spec;
   const previous = (experiment.analysis?.comparisons ?? []) as { treatment: string; ready: boolean; pValues?: { sequential: number } }[];
@@ -97,6 +111,7 @@ function analyse(experiment: Experiment, metric: PrimaryMetric): ExperimentAnaly
       stopping: spec.stopping,
       higherIsBetter: PRIMARY[metric].higherIsBetter,
       trafficAllocation: allocation,
+      ...(units ? { allocationUnits: units } : {}),
       previousSequentialPValues: Object.fromEntries(previous.filter((c) => c.pValues).map((c) => [c.treatment, c.pValues?.sequential ?? 1])),
     });
   } catch (error) {

@@ -182,11 +182,10 @@ export class ExperimentController {
   /** The collector's totals with the routers' assignment counts. */
   private currentMetrics(experiment: Experiment): Experiment['metrics'] {
     const metrics = this.deps.collector.metricsOf(experiment.experimentId);
-    const assigned = this.deps.registry.assignedCounts(experiment.experimentId);
+    const { requests, units } = this.deps.registry.assignedCounts(experiment.experimentId);
     for (const variant of [experiment.spec.control_variant, ...experiment.spec.treatment_variants]) {
-      const m = metrics[variant];
-      if (m) m.assigned = assigned[variant] ?? 0;
-      else if (assigned[variant]) metrics[variant] = { ...emptyVariantMetrics(), assigned: assigned[variant] };
+      if (!metrics[variant] && !requests[variant]) continue;
+      metrics[variant] = { ...(metrics[variant] ?? emptyVariantMetrics()), assigned: requests[variant] ?? 0, units: units[variant] ?? 0 };
     }
     return metrics;
   }

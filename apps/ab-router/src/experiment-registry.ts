@@ -10,10 +10,16 @@ import type { Logger } from '@mlops/observability';
 import { ExperimentEvent, TOPICS, type Experiment } from '@mlops/schemas';
 import type { RunningExperiments } from './routing';
 
+/** Cumulative assignments per variant: requests, and randomization units (see AssignmentCounter). */
+export interface VariantCounts {
+  requests: Record<string, number>;
+  units: Record<string, number>;
+}
+
 export class ExperimentRegistry implements RunningExperiments {
   private readonly experiments = new Map<string, Experiment>();
-  /** experiment id -> router instance id -> variant -> cumulative assignments. */
-  private readonly assignments = new Map<string, Map<string, Record<string, number>>>();
+  /** experiment id -> router instance id -> what the instance last published. */
+  private readonly assignments = new Map<string, Map<string, VariantCounts>>();
   private readonly reader: StateTopicReader<typeof ExperimentEvent>;
   private readonly listeners = new Set<(event: ExperimentEvent) => void>();
 
@@ -57,8 +63,9 @@ export class ExperimentRegistry implements RunningExperiments {
       if (held && held.revision >= event.experiment.revision) return;
       this.experiments.set(event.experiment.experimentId, event.experiment);
     } else if (event.type === 'assignment-counts') {
-      const byInstance = this.assignments.get(event.experimentId) ?? new Map<string, Record<string, number>>();
-      byInstance.set(event.instanceId, event.counts);
+      const byInstance = this.assignments.get(event.experimentId) ?? new Map<string, VariantCounts>();
+      // Events from routers that counted no units yet: each request was its own unit.
+      byInstance.set(event.instanceId, { requests: event.counts, units: event.units ?? event.counts });
       this.assignments.set(event.experimentId, byInstance);
     }
     for (const listener of this.listeners) listener(event);
@@ -80,16 +87,19 @@ export class ExperimentRegistry implements RunningExperiments {
   }
 
   /** Assignments per variant summed over every router instance. */
-  assignedCounts(experimentId: string): Record<string, number> {
-    const totals: Record<string, number> = {};
+  assignedCounts(experimentId: string): VariantCounts {
+    const totals: VariantCounts = { requests: {}, units: {} };
     for (const counts of this.assignments.get(experimentId)?.values() ?? []) {
-      for (const [variant, n] of Object.entries(counts)) totals[variant] = (totals[variant] ?? 0) + n;
+      for (const kind of ['requests', 'units'] as const) {
+        for (const [variant, n] of Object.entries(counts[kind])) totals[kind][variant] = (totals[kind][variant] ?? 0) + n;
+      }
     }
     return totals;
   }
 
   /** What one instance last published, so a restarted instance with the same id continues its counts. */
-  instanceCounts(experimentId: string, instanceId: string): Record<string, number> {
-    return { ...(this.assignments.get(experimentId)?.get(instanceId) ?? {}) };
+  instanceCounts(experimentId: string, instanceId: string): VariantCounts {
+    const counts = this.assignments.get(experimentId)?.get(instanceId);
+    return { requests: { ...counts?.requests }, units: { ...counts?.units } };
   }
 }

@@ -212,8 +212,8 @@ let firstWave: RoutedRequest[] = [];
 
 /**
  * 150 subjects whose hash point falls in each half of the 50/50 split. A hash split of 300 random
- * subjects strays past 127/173 in about 1% of runs, and the router's sample-ratio check then
- * (rightly) stops the experiment instead of promoting: a spec flake, not a routing fault.
+ * subjects is itself a sample-ratio mismatch (p < 0.001) in about 0.1% of runs, and the router
+ * then (rightly) stops the experiment instead of promoting: a spec flake, not a routing fault.
  */
 function balancedSubjects(experimentId: string, perVariant: number): string[] {
   const halves: string[][] = [[], []];
@@ -260,10 +260,12 @@ test('the better challenger is promoted: production moves in the store and on mo
   // Assignments count once settled (1 s here). Other routers on a shared broker may route (and
   // count) the same requests under their own instance ids, so read this router's own counts.
   const assigned = await until('settled assignment counts', () => {
-    const counts = app.registry.instanceCounts(abSpec.experiment_id, `test-${runId}-a`);
-    return (counts.current ?? 0) + (counts.challenger ?? 0) === firstWave.length && counts;
+    const { requests } = app.registry.instanceCounts(abSpec.experiment_id, `test-${runId}-a`);
+    return (requests.current ?? 0) + (requests.challenger ?? 0) === firstWave.length && app.registry.instanceCounts(abSpec.experiment_id, `test-${runId}-a`);
   }, 30_000, () => app.registry.instanceCounts(abSpec.experiment_id, `test-${runId}-a`));
-  assert.equal(assigned.challenger, firstWave.filter((r) => r.routing.variant === 'challenger').length);
+  assert.equal(assigned.requests.challenger, firstWave.filter((r) => r.routing.variant === 'challenger').length);
+  // Each subject sent two requests: the sample-ratio check's units are the 150 subjects per side.
+  assert.deepEqual(assigned.units, { current: 150, challenger: 150 });
   assert.match(promoted?.reason ?? '', /treatment is better \(sequential adjusted p = /);
 });
 
@@ -276,7 +278,7 @@ test('after a restart the experiment, its metrics and its decision log are repla
   assert.equal(replayed?.status, 'completed');
   assert.deepEqual(replayed?.decisions, before.decisions);
   assert.deepEqual(app.registry.instanceCounts(abSpec.experiment_id, `test-${runId}-a`), countsBefore);
-  assert.equal(countsBefore.current + countsBefore.challenger, firstWave.length, 'this router counted each request it routed once');
+  assert.equal(countsBefore.requests.current + countsBefore.requests.challenger, firstWave.length, 'this router counted each request it routed once');
   await until('leadership again', () => app.controller.isLeader, 30_000);
 });
 

@@ -94,6 +94,9 @@ export const VariantMetrics = Type.Object(
   {
     modelVersion: Type.Optional(Type.String({ description: 'The version that produced the latest prediction' })),
     assigned: Type.Integer({ minimum: 0, description: 'Requests the routers sent to it' }),
+    units: Type.Optional(
+      Type.Integer({ minimum: 0, description: 'Randomization units the routers assigned to it: subjects (each counted once per router), plus requests without a subject id' }),
+    ),
     predictions: Type.Integer({ minimum: 0, description: 'Requests it answered (predictions.log)' }),
     texts: Type.Integer({ minimum: 0 }),
     confidenceSum: Type.Number(),
@@ -234,6 +237,9 @@ export const ExperimentEvent = Type.Union(
         experimentId: Type.String(),
         instanceId: Type.String(),
         counts: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), { description: 'variant -> requests this instance assigned (cumulative)' }),
+        units: Type.Optional(
+          Type.Record(Type.String(), Type.Integer({ minimum: 0 }), { description: 'variant -> randomization units this instance assigned: new subjects, plus requests without a subject id (cumulative)' }),
+        ),
         at: EpochMs('Event time'),
       },
       { additionalProperties: false },

@@ -71,6 +71,20 @@ test('a sample ratio mismatch stops the comparison whatever the effect', () => {
   assert.equal(allocated.comparisons[0].decision, 'ship-treatment');
 });
 
+test('with allocation units the sample-ratio check counts subjects, not their requests', () => {
+  // 127 and 173 subjects sending two requests each: as requests (254 vs 346) the split is
+  // p = 0.0002, a mismatch; as subjects p = 0.008, a fair draw for a 50/50 split.
+  const data = proportions([130, 254], [170, 346]);
+  assert.equal(ready(analyzeExperiment(data, { ...plan, minimumSamplesToDecide: 10 }).comparisons[0]).srm.mismatch, true);
+  const bySubject = analyzeExperiment(data, { ...plan, minimumSamplesToDecide: 10, allocationUnits: { distilbert_v1: 127, distilbert_v2: 173 } });
+  const c = ready(bySubject.comparisons[0]);
+  assert.equal(c.srm.mismatch, false);
+  assert.ok(c.srm.pValue > 0.001 && c.srm.pValue < 0.01, `p = ${c.srm.pValue}`);
+  assert.deepEqual(c.sampleSizes, { control: 254, treatment: 346 }, 'the test itself still counts requests');
+  assert.doesNotMatch(c.reason, /sample ratio mismatch/);
+  assertRejects(() => analyzeExperiment(data, { ...plan, allocationUnits: { distilbert_v1: 127 } }), 'STATS_ERR_INVALID_ARGUMENT', /allocationUnits has no count for variant 'distilbert_v2'/);
+});
+
 test('the fixed-horizon rule ignores early looks and decides at the horizon', () => {
   const early = analyzeExperiment(proportions([2400, 5000], [2800, 5000]), { ...plan, stopping: 'fixed-horizon' });
   assert.equal(early.comparisons[0].decision, 'keep-running');

@@ -49,6 +49,13 @@ export interface AnalysisOptions {
   higherIsBetter?: boolean;
   /** Expected traffic weights by variant name (e.g. { v1: 50, v2: 50 }); default equal. */
   trafficAllocation?: Readonly<Record<string, number>>;
+  /**
+   * Randomization units assigned per variant, for the sample-ratio check; default the metric's
+   * sample sizes. Where a subject is assigned once and sends many requests, the subject is the
+   * unit: request counts then vary far more than a multinomial split of requests would, and a
+   * check on them flags a healthy split.
+   */
+  allocationUnits?: Readonly<Record<string, number>>;
   /** τ² of the mSPRT normal mixture, squared metric units; default MDE². */
   mixingVariance?: number;
   /** Unadjusted always-valid p-values from the previous analysis, by treatment name. */
@@ -181,6 +188,12 @@ function weightOf(options: AnalysisOptions, name: string): number {
   return checkPositive(weight, `trafficAllocation.${name}`);
 }
 
+function unitsOf(options: AnalysisOptions, name: string): number {
+  const units = options.allocationUnits?.[name];
+  if (units === undefined) fail('STATS_ERR_INVALID_ARGUMENT', `allocationUnits has no count for variant '${name}'`);
+  return checkCount(units, `allocationUnits.${name}`);
+}
+
 /** Analyses every treatment of an experiment against its control. */
 export function analyzeExperiment(data: ExperimentData, options: AnalysisOptions): ExperimentAnalysis {
   checkVariants(data);
@@ -203,7 +216,8 @@ export function analyzeExperiment(data: ExperimentData, options: AnalysisOptions
   const variants = [data.control, ...data.treatments];
   const sizes = variants.map(sizeOf);
   const weights = variants.map((v) => weightOf(options, v.name));
-  const overallSrm = sizes.some((n) => n > 0) ? sampleRatioMismatch(sizes, weights, SRM_THRESHOLD) : null;
+  const units = options.allocationUnits ? variants.map((v) => unitsOf(options, v.name)) : sizes;
+  const overallSrm = units.some((n) => n > 0) ? sampleRatioMismatch(units, weights, SRM_THRESHOLD) : null;
 
   const raws =
     data.metric === 'proportion'
@@ -225,7 +239,7 @@ export function analyzeExperiment(data: ExperimentData, options: AnalysisOptions
     };
     const raw = raws[i];
     if (!raw) return { ...base, ready: false, decision: 'keep-running', reason: 'not enough data for the test yet' };
-    const srm = sampleRatioMismatch([sizes[0], sizes[i + 1]], [weights[0], weights[i + 1]], SRM_THRESHOLD);
+    const srm = sampleRatioMismatch([units[0], units[i + 1]], [weights[0], weights[i + 1]], SRM_THRESHOLD);
     const pValues = {
       fixedHorizon: raw.fixedHorizonP,
       fixedHorizonAdjusted: fixedAdjusted[i],
