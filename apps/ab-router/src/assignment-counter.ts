@@ -9,9 +9,9 @@
  *
  * Beside the requests it counts randomization units, what the sample-ratio check compares with
  * the configured split: a subject the first time this router assigns it (SeenSubjects), and every
- * request without a subject id (each is assigned on its own). A subject that reaches two routers
- * (requests are keyed by request id), or one router before and after a restart, counts once per
- * router: evenly across variants, so the split stays fair.
+ * request without a subject id (each is assigned on its own). Requests are keyed by subject id,
+ * so a subject's requests reach one router; after a rebalance or a restart it may count once more
+ * on another (or the same) router, evenly across variants, so the split stays fair.
  */
 import { MESSAGE_SCHEMA_VERSION, TOPICS, experimentEventKey, type ExperimentEvent } from '@mlops/schemas';
 import type { MessageProducer } from '@mlops/messaging';
