@@ -86,14 +86,22 @@ test('batches are handed over while earlier ones are unfinished; commits wait fo
   }
 });
 
-test('a message per fetch is not a commit per fetch; a stop commits what finished since the last commit', async () => {
+test('a message per fetch is not a commit per fetch; a stop commits what finished since the last commit and what it waited for', async () => {
   const groupId = `test-commits-${randomUUID()}`;
   const handled: number[] = [];
   let batches = 0;
   let commits = 0;
   const topic = topics.commits;
+  // The batch with message 43 is held until the test opens the gate.
+  let entered43 = false;
+  let openGate: () => void = () => undefined;
+  const gate = new Promise<void>((resolve) => (openGate = resolve));
   const consumer = consumerOf(groupId, topic, async (messages) => {
     batches++;
+    if (messages.some((m) => m.value.n === 43)) {
+      entered43 = true;
+      await gate;
+    }
     handled.push(...messages.map((m) => m.value.n));
   });
   consumer.on(consumer.events.COMMIT_OFFSETS, () => commits++);
@@ -109,13 +117,20 @@ test('a message per fetch is not a commit per fetch; a stop commits what finishe
     // Without a stop or another message, the timer commits all of it.
     await until(async () => (await committed(groupId, topic)) === 40, 'the timer to commit all 40', 5_000);
 
-    // Finished just before a stop, before the timer: the stop commits them.
+    // Finished just before a stop, before the timer, and one still in hand when the stop comes:
+    // the stop commits the three and, once it is finished, the fourth.
     for (let n = 40; n < 43; n++) await producer.send(topic, { value: { n } });
-    await until(() => handled.length === 43, 'the last three');
-    await consumer.stop();
-    assert.equal(await committed(groupId, topic), 43);
-    assert.deepEqual(handled, Array.from({ length: 43 }, (_, n) => n));
+    await until(() => handled.length === 43, 'the next three');
+    await producer.send(topic, { value: { n: 43 } });
+    await until(() => entered43, 'message 43 in hand');
+    const stopping = consumer.stop();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    openGate();
+    await stopping;
+    assert.equal(await committed(groupId, topic), 44);
+    assert.deepEqual(handled, Array.from({ length: 44 }, (_, n) => n));
   } finally {
+    openGate();
     await consumer.stop().catch(() => undefined);
   }
 });

@@ -23,7 +23,7 @@
  * `livenessTimeoutMs` (e.g. the broker is down) is not healthy, and becomes healthy again once
  * kafkajs has reconnected by itself.
  */
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, TopicPartitionOffset } from 'kafkajs';
 import { ensureTopics } from './admin';
 import type { TSchema, Static } from '@sinclair/typebox';
 import { MESSAGE_SCHEMA_VERSION, PlatformError, compileSchema, deadLetterTopicFor, describeSchemaError, type DeadLetter, type ErrorCode } from '@mlops/schemas';
@@ -219,7 +219,7 @@ export class ValidatingConsumer<S extends TSchema> {
       eachBatchAutoResolve: false,
       autoCommit: false,
       partitionsConsumedConcurrently: 4,
-      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
         const { accepted, last } = await this.take(batch, () => !isRunning() || isStale());
         if (accepted.length > 0) {
           // A batch may take longer than the session timeout (a backlog queued behind a model):
@@ -239,8 +239,9 @@ export class ValidatingConsumer<S extends TSchema> {
         }
         if (!isRunning()) {
           // kafkajs leaves the group on stop without committing: commit now, or another member
-          // would answer these requests a second time.
-          await this.commitFinished();
+          // would answer these requests a second time. (consumer.commitOffsets does nothing once
+          // a stop began; the batch's own commit still goes through.)
+          await this.commitFinished((offsets) => commitOffsetsIfNecessary({ topics: offsets.map(({ topic, partition, offset }) => ({ topic, partitions: [{ partition, offset }] })) }));
         } else {
           await heartbeat();
         }
@@ -316,13 +317,13 @@ export class ValidatingConsumer<S extends TSchema> {
   }
 
   /** Commits, per assigned partition, up to the oldest message still in hand (or all handed over). */
-  private async commitFinished(): Promise<void> {
+  private async commitFinished(commit: (offsets: TopicPartitionOffset[]) => Promise<void> = (offsets) => this.consumer.commitOffsets(offsets)): Promise<void> {
     if (this.commitTimer) clearTimeout(this.commitTimer);
     this.commitTimer = null;
     const due = [...this.progress.values()].map((progress) => ({ progress, offset: progress.commitOffset })).filter(({ progress, offset }) => offset > progress.committed);
     if (due.length === 0) return;
     try {
-      await this.consumer.commitOffsets(due.map(({ progress, offset }) => ({ topic: progress.topic, partition: progress.partition, offset: offset.toString() })));
+      await commit(due.map(({ progress, offset }) => ({ topic: progress.topic, partition: progress.partition, offset: offset.toString() })));
       for (const { progress, offset } of due) progress.committed = offset;
     } catch (error) {
       // A rebalance or a broker away: the next finished work (or the stop) commits again.
