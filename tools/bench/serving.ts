@@ -197,7 +197,8 @@ async function waitForBacklog(gatewayUrl: string): Promise<void> {
 /**
  * Before a server's first row: load at concurrency 32, not measured, in windows of
  * `WARMUP_WINDOW_SECONDS` until the rate settles (two windows in a row within
- * `WARMUP_SETTLED_CHANGE` of the one before, at most `WARMUP_MAX_WINDOWS`). A broker fresh from its
+ * `WARMUP_SETTLED_CHANGE` of the one before, after at least `WARMUP_MIN_WINDOWS` and at most
+ * `WARMUP_MAX_WINDOWS`). A broker fresh from its
  * JVM start serves its first half-minute of traffic while compiling itself: measured here, the
  * default model's concurrency-1 p50 went 7.2, 4.2, 3.9, 3.8 ms over four 8 s windows after 5 s of
  * warm-up, the broker's CPU per request 7.6 to 2.2 ms. Each row then warms up again at its own
@@ -206,6 +207,13 @@ async function waitForBacklog(gatewayUrl: string): Promise<void> {
 const WARMUP_WINDOW_SECONDS = 3;
 const WARMUP_SETTLED_CHANGE = 0.05;
 const WARMUP_MAX_WINDOWS = 20;
+/**
+ * Not settled before 30 s: a fresh broker's rate can pause on a plateau while it compiles. One run
+ * settled after 18 s at 354-371 req/s (others climb to 800-1,100 by 30-40 s), and its rows met a
+ * broker still compiling: the default model's concurrency-1 p50 read 7.8 ms against 4.9 the run
+ * before, the broker spending 6.7 ms of CPU per request.
+ */
+const WARMUP_MIN_WINDOWS = 10;
 
 async function warmUp(url: string, body: (i: number) => unknown): Promise<string> {
   const rates: number[] = [];
@@ -213,7 +221,7 @@ async function warmUp(url: string, body: (i: number) => unknown): Promise<string
   while (rates.length < WARMUP_MAX_WINDOWS) {
     rates.push((await httpLoad(url, body, { connections: 32, seconds: WARMUP_WINDOW_SECONDS, warmupSeconds: 0 })).sequencesPerSecond);
     const n = rates.length;
-    if (n >= 3 && changeAt(n - 1) <= WARMUP_SETTLED_CHANGE && changeAt(n - 2) <= WARMUP_SETTLED_CHANGE) break;
+    if (n >= WARMUP_MIN_WINDOWS && changeAt(n - 1) <= WARMUP_SETTLED_CHANGE && changeAt(n - 2) <= WARMUP_SETTLED_CHANGE) break;
   }
   return `warm-up ${rates.length * WARMUP_WINDOW_SECONDS} s at concurrency 32 (req/s per ${WARMUP_WINDOW_SECONDS} s window: ${rates.map((r) => r.toFixed(0)).join(', ')})`;
 }
