@@ -68,6 +68,9 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
   const registry = new ExperimentRegistry({ kafka: deps.kafka, producer, logger: log, groupPrefix });
   const collector = new MetricsCollector({ kafka: deps.kafka, producer, logger: log, metrics: deps.metrics, groupPrefix, maxJoinedRequests: config.maxJoinedRequests });
   const counter = new AssignmentCounter({ registry, producer, instanceId: config.instanceId, settleMs: config.assignmentSettleMs, onAssigned: (experiment, variant) => assignments.inc({ experiment, variant }) });
+  registry.onEvent((event) => {
+    if (event.type === 'experiment-state' && event.experiment.status !== 'running') counter.forgetSubjects(event.experiment.experimentId);
+  });
   const controller = new ExperimentController(config, { kafka: deps.kafka, producer, logger: log, metrics: deps.metrics, registry, collector, seedExperiments: deps.seedExperiments ?? [], now: deps.now });
   const routeDefaults = { modelName: config.modelName, alias: config.defaultAlias, experiments: registry, random: deps.random };
   let flushTimer: NodeJS.Timeout | undefined;

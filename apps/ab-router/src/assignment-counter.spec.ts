@@ -40,4 +40,10 @@ test('requests and units per variant: a subject is one unit however many request
   await counter.flush(2_000, true);
   const last = sent.at(-1);
   assert.deepEqual(last?.type === 'assignment-counts' && last.units, { control: 1, treatment: 3, shadow: 1 });
+  // Once the experiment ends its subjects are forgotten: were it started again, each counts anew.
+  counter.forgetSubjects('exp');
+  counter.count('exp', 'control', 'alice', 3_000);
+  await counter.flush(3_000, true);
+  const after = sent.at(-1);
+  assert.deepEqual(after?.type === 'assignment-counts' && after.units, { control: 2, treatment: 3, shadow: 1 });
 });

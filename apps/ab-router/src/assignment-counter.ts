@@ -47,12 +47,21 @@ export class AssignmentCounter {
   constructor(private readonly options: AssignmentCounterOptions) {}
 
   count(experimentId: string, variant: string, subjectId?: string, now = Date.now()): void {
-    // Per variant: a shadow rollout assigns the same subject to its mirror too.
+    this.pending.push({ experimentId, variant, newUnit: subjectId === undefined || this.seenIn(experimentId, variant).add(subjectId), at: now });
+    this.options.onAssigned?.(experimentId, variant);
+  }
+
+  /** Per variant: a shadow rollout assigns the same subject to its mirror too. */
+  private seenIn(experimentId: string, variant: string): SeenSubjects {
     const key = `${experimentId}/${variant}`;
     let seen = this.seen.get(key);
     if (!seen) this.seen.set(key, (seen = new SeenSubjects()));
-    this.pending.push({ experimentId, variant, newUnit: subjectId === undefined || seen.add(subjectId), at: now });
-    this.options.onAssigned?.(experimentId, variant);
+    return seen;
+  }
+
+  /** Frees the subjects remembered for an experiment that no longer runs (1 MiB per variant). */
+  forgetSubjects(experimentId: string): void {
+    for (const key of this.seen.keys()) if (key.startsWith(`${experimentId}/`)) this.seen.delete(key);
   }
 
   /** Publishes the counts that changed since the last flush; `all` settles everything (shutdown). */
