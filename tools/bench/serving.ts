@@ -22,7 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ModelStore } from '@mlops/model-registry';
+import { ModelStore, type ModelVersion } from '@mlops/model-registry';
 import { randomDistilBertWeights, writeDistilBertOnnx } from '@mlops/onnx-writer';
 import { DEFAULT_MODEL_NAME } from '@mlops/schemas';
 import { LoadedModel } from '@mlops/onnx-runtime';
@@ -99,9 +99,7 @@ function baseStore(padded: boolean): { dir: string; label: string } {
  * The limit: in-process ORT at each batch size, for one session with a thread per core and for the
  * layout inference serves with (several single-threaded sessions, each kept busy with its own batch).
  */
-async function measureLimit(storeDir: string): Promise<{ rows: Row[]; modelMsAlone: number; aloneOnSolo: boolean; served: { sessions: number; intraOpThreads: number; soloThreads: number } }> {
-  const store = new ModelStore(storeDir);
-  const version = store.readVersion(DEFAULT_MODEL_NAME, store.resolve(DEFAULT_MODEL_NAME, 'production'));
+async function measureLimit(version: ModelVersion): Promise<{ rows: Row[]; modelMsAlone: number; aloneOnSolo: boolean; served: { sessions: number; intraOpThreads: number; soloThreads: number } }> {
   const cores = os.availableParallelism();
   // As inference will serve it: the same environment reaches the platform's apps (MODEL_SESSIONS, SOLO_SESSION, ...).
   const served = servingLayout(loadInferenceConfig(process.env), cores);
@@ -157,9 +155,7 @@ async function flatOut(model: LoadedModel, sessions: number, batchSize: number):
  * platform's rows would make those rows read closer to it than they are. The report takes the
  * higher of the two.
  */
-async function limitAgain(storeDir: string, at: LimitAt): Promise<Row> {
-  const store = new ModelStore(storeDir);
-  const version = store.readVersion(DEFAULT_MODEL_NAME, store.resolve(DEFAULT_MODEL_NAME, 'production'));
+async function limitAgain(version: ModelVersion, at: LimitAt): Promise<Row> {
   const model = await LoadedModel.load(version, { intraOpThreads: at.intraOpThreads, sessions: at.sessions, thread: 'worker' });
   try {
     return { what: `limit again after ours: ${at.sessions}x${at.intraOpThreads}, b${at.batchSize}`, sequencesPerSecond: await flatOut(model, at.sessions, at.batchSize), limitAt: at };
@@ -308,7 +304,7 @@ async function benchModel(kind: string, kafkaBrokers: string, brokerPid: number 
   const store = new ModelStore(dir);
   const version = store.readVersion(DEFAULT_MODEL_NAME, store.resolve(DEFAULT_MODEL_NAME, 'production'));
   const tokensPerText = meanTokens(version.vocabPath, version.config.maxLength);
-  const { rows: limitRows, modelMsAlone, aloneOnSolo, served } = await measureLimit(dir);
+  const { rows: limitRows, modelMsAlone, aloneOnSolo, served } = await measureLimit(version);
   const best = limitRows.reduce((a, b) => (b.sequencesPerSecond > a.sequencesPerSecond ? b : a));
   const platform = await startPlatform({ modelStoreDir: dir, env: { RATE_LIMIT_ENABLED: 'false' } });
   const watchOurs: WatchedProcess[] = [
@@ -325,7 +321,7 @@ async function benchModel(kind: string, kafkaBrokers: string, brokerPid: number 
   } finally {
     await platform.stop();
   }
-  limitRows.push(await limitAgain(dir, best.limitAt!));
+  limitRows.push(await limitAgain(version, best.limitAt!));
   const limit = Math.max(...limitRows.map((r) => r.sequencesPerSecond));
   const peer = await startPeer(version.dir, port);
   let theirs: { results: LoadResult[]; warmup: string };
