@@ -161,13 +161,13 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
       log.info('ab-router ready');
     },
     async stop() {
-      await consumer.stop();
-      clearInterval(flushTimer);
-      await counter.flush(Date.now(), true).catch((error: unknown) => log.warn({ err: error }, 'assignment counts not published'));
-      await controller.stop();
-      await collector.stop();
-      await registry.stop();
-      await catalog.stop();
+      // Side by side: a quiet consumer's stop waits out its fetch in flight (up to a second). The
+      // readers' state stays in memory, so the requests in hand are still routed while they stop.
+      const routing = consumer.stop().then(async () => {
+        clearInterval(flushTimer);
+        await counter.flush(Date.now(), true).catch((error: unknown) => log.warn({ err: error }, 'assignment counts not published'));
+      });
+      await Promise.all([routing, controller.stop(), collector.stop(), registry.stop(), catalog.stop()]);
       await producer.disconnect();
     },
   };

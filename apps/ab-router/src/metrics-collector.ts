@@ -65,7 +65,7 @@ export class MetricsCollector {
   }
 
   async stop(): Promise<void> {
-    for (const consumer of this.consumers) await consumer.stop();
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
   }
 
   /** A copy of an experiment's totals per variant (without assignment counts, which the routers publish). */

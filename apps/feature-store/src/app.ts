@@ -203,10 +203,9 @@ export function buildFeatureStoreApp(config: FeatureStoreConfig, deps: FeatureSt
     },
     async stop() {
       started = false;
-      // Intake first, then what it feeds: the batches in hand finish before the producer closes.
-      await predictionsConsumer.stop();
-      await feedbackConsumer.stop();
-      await modelEventsConsumer?.stop();
+      // The batches in hand finish before the producer closes. Side by side: a quiet consumer's stop
+      // waits out its fetch in flight (up to a second).
+      await Promise.all([predictionsConsumer.stop(), feedbackConsumer.stop(), modelEventsConsumer?.stop()]);
       if (ticker) clearInterval(ticker);
       await producer.disconnect();
     },

@@ -193,8 +193,8 @@ export function buildTrainerApp(config: TrainerConfig, deps: TrainerDeps): Train
       for (const timer of timers) clearInterval(timer);
       await consumer.stop();
       await queue.stop();
-      await trialWorker.stop();
-      await trialResults.stop();
+      // Side by side: a quiet consumer's stop waits out its fetch in flight (up to a second).
+      await Promise.all([trialWorker.stop(), trialResults.stop()]);
       await producer.disconnect();
     },
   };
