@@ -259,10 +259,11 @@ test('the better challenger is promoted: production moves in the store and on mo
   assert.ok(Math.abs(challenger.correct / challenger.labelled - 0.9) < 0.05 && Math.abs(current.correct / current.labelled - 0.5) < 0.05);
   // Assignments count once settled (1 s here). Other routers on a shared broker may route (and
   // count) the same requests under their own instance ids, so read this router's own counts.
+  const ownCounts = () => app.registry.instanceCounts(abSpec.experiment_id, `test-${runId}-a`);
   const assigned = await until('settled assignment counts', () => {
-    const { requests } = app.registry.instanceCounts(abSpec.experiment_id, `test-${runId}-a`);
-    return (requests.current ?? 0) + (requests.challenger ?? 0) === firstWave.length && app.registry.instanceCounts(abSpec.experiment_id, `test-${runId}-a`);
-  }, 30_000, () => app.registry.instanceCounts(abSpec.experiment_id, `test-${runId}-a`));
+    const counts = ownCounts();
+    return (counts.requests.current ?? 0) + (counts.requests.challenger ?? 0) === firstWave.length && counts;
+  }, 30_000, ownCounts);
   assert.equal(assigned.requests.challenger, firstWave.filter((r) => r.routing.variant === 'challenger').length);
   // Each subject sent two requests: the sample-ratio check's units are the 150 subjects per side.
   assert.deepEqual(assigned.units, { current: 150, challenger: 150 });
