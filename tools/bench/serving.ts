@@ -77,6 +77,15 @@ interface BenchStore {
   temporary: boolean;
 }
 
+/** Runs `use` on a store, then removes the store if the benchmark wrote it (also when `use` fails). */
+async function withStore<T>(store: BenchStore, use: (store: BenchStore) => Promise<T>): Promise<T> {
+  try {
+    return await use(store);
+  } finally {
+    if (store.temporary) fs.rmSync(store.dir, { recursive: true, force: true });
+  }
+}
+
 /** The store `npm start` serves when it has a production version, else a fresh seeded one. */
 function defaultStore(): BenchStore {
   const repoStore = path.resolve(workspaceRoot, process.env.MODEL_STORE_DIR ?? 'model-store');
@@ -241,8 +250,7 @@ const predictOne = (i: number) => ({ text: sentences[i % sentences.length] });
  * that does not start with the default model first warms the broker with it, unmeasured.
  */
 async function warmBroker(): Promise<string> {
-  const { dir, temporary } = defaultStore();
-  try {
+  return withStore(defaultStore(), async ({ dir }) => {
     const platform = await startPlatform({ modelStoreDir: dir, env: { RATE_LIMIT_ENABLED: 'false' } });
     try {
       await waitForBacklog(platform.gatewayUrl);
@@ -250,9 +258,7 @@ async function warmBroker(): Promise<string> {
     } finally {
       await platform.stop();
     }
-  } finally {
-    if (temporary) fs.rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 async function httpRows(baseUrl: string, watch: readonly WatchedProcess[]): Promise<{ results: LoadResult[]; warmup: string }> {
@@ -332,7 +338,10 @@ function meanTokens(vocabPath: string, maxLength: number): number {
 }
 
 async function benchModel(kind: string, kafkaBrokers: string, brokerPid: number | undefined, port: number): Promise<void> {
-  const { dir, label, temporary } = kind === 'default' ? defaultStore() : baseStore(kind === 'base-padded');
+  await withStore(kind === 'default' ? defaultStore() : baseStore(kind === 'base-padded'), (store) => benchStore(store, kafkaBrokers, brokerPid, port));
+}
+
+async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brokerPid: number | undefined, port: number): Promise<void> {
   const store = new ModelStore(dir);
   const version = store.readVersion(DEFAULT_MODEL_NAME, store.resolve(DEFAULT_MODEL_NAME, 'production'));
   const tokensPerText = meanTokens(version.vocabPath, version.config.maxLength);
@@ -373,7 +382,6 @@ async function benchModel(kind: string, kafkaBrokers: string, brokerPid: number 
   console.log(`peer: ${theirs.warmup}`);
   printCpu(rows);
   printTargets(rows, limit, modelMsAlone, aloneOnSolo, served);
-  if (temporary) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /**
