@@ -33,6 +33,7 @@ import { startFreshBroker, stopBroker, type BrokerOptions } from '../kafka/broke
 import { startPlatform } from '../e2e/platform-harness';
 import { defaultVocabFile, readVocab, seedRandomModel } from '../models/seed-model';
 import { workspaceRoot } from '../platform/processes';
+import { hopSplit, wakeUpCost, type HopSplit } from './hop-split';
 import { httpLoad, kafkaLoad, type LoadResult } from './load';
 import { startPeer } from './peer';
 import { LOAD_GENERATOR, type WatchedProcess } from './process-cpu';
@@ -355,10 +356,13 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
   ];
   let ours: { results: LoadResult[]; warmup: string };
   const viaKafka: LoadResult[] = [];
+  let split: HopSplit;
   try {
     await waitForBacklog(platform.gatewayUrl);
     ours = await httpRows(platform.gatewayUrl, watchOurs);
     for (const window of kafkaWindows) viaKafka.push(await kafkaLoad(kafkaBrokers.split(','), sentences, { window, seconds, watch: watchOurs }));
+    // A lone client of its own, after the rows: where its time went, from each hop's Kafka timestamp.
+    split = await hopSplit(platform.gatewayUrl, kafkaBrokers.split(','), sentences, seconds);
   } finally {
     await platform.stop();
   }
@@ -382,6 +386,16 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
   console.log(`peer: ${theirs.warmup}`);
   printCpu(rows);
   printTargets(rows, limit, modelMsAlone, aloneOnSolo, served);
+  printSplit(split);
+}
+
+/** Where a lone request's time went, hop by hop (measured apart from the rows above). */
+function printSplit({ joined, sent, segments }: HopSplit): void {
+  const [intake, router, inference, inferenceOwn, back, total] = segments.map((s) => s.meanMs.toFixed(1));
+  console.log(
+    `c=1 split, mean ms of ${joined} requests (of ${sent}) by the Kafka timestamps of each hop: client → gateway sends ${intake}, → ab-router sends ${router}, ` +
+      `→ inference replies ${inference} (of which its queue + model ${inferenceOwn}), → client has the answer ${back}; round trip ${total}`,
+  );
 }
 
 /**
@@ -401,6 +415,11 @@ function benchBrokerOptions(): BrokerOptions & { runDir: string } {
 
 async function main(): Promise<void> {
   const options = benchBrokerOptions();
+  const wake = await wakeUpCost();
+  console.log(
+    `this machine: a Node process answers a TCP message in ${wake.backToBackMs.toFixed(2)} ms (median) back to back, ` +
+      `${wake.afterPauseMs.toFixed(2)} ms after ${wake.pauseMs} ms idle; the c=1 path wakes a dozen or more threads in turn`,
+  );
   const broker = await startFreshBroker(options);
   process.env.KAFKA_BROKERS = broker.bootstrap;
   try {
