@@ -211,8 +211,8 @@ async function waitForBacklog(gatewayUrl: string): Promise<void> {
 /**
  * Before a server's first row: load at concurrency 32, not measured, in windows of
  * `WARMUP_WINDOW_SECONDS` until the rate settles (two windows in a row within
- * `WARMUP_SETTLED_CHANGE` of the one before, after at least `WARMUP_MIN_WINDOWS` and at most
- * `WARMUP_MAX_WINDOWS`). A broker fresh from its
+ * `WARMUP_SETTLED_CHANGE` of the one before, after at least `WARMUP_MIN_WINDOWS` and
+ * `WARMUP_MIN_REQUESTS`, and at most `WARMUP_MAX_WINDOWS`). A broker fresh from its
  * JVM start serves its first half-minute of traffic while compiling itself: measured here, the
  * default model's concurrency-1 p50 went 7.2, 4.2, 3.9, 3.8 ms over four 8 s windows after 5 s of
  * warm-up, the broker's CPU per request 7.6 to 2.2 ms. Each row then warms up again at its own
@@ -220,7 +220,7 @@ async function waitForBacklog(gatewayUrl: string): Promise<void> {
  */
 const WARMUP_WINDOW_SECONDS = 3;
 const WARMUP_SETTLED_CHANGE = 0.05;
-const WARMUP_MAX_WINDOWS = 20;
+const WARMUP_MAX_WINDOWS = 40;
 /**
  * Not settled before 30 s: a fresh broker's rate can pause on a plateau while it compiles. One run
  * settled after 18 s at 354-371 req/s (others climb to 800-1,100 by 30-40 s), and its rows met a
@@ -228,14 +228,25 @@ const WARMUP_MAX_WINDOWS = 20;
  * before, the broker spending 6.7 ms of CPU per request.
  */
 const WARMUP_MIN_WINDOWS = 10;
+/**
+ * Nor before this many requests: the apps' own JIT needs calls, not seconds. At the base-shaped
+ * model's ~100 req/s, V8 kept compiling functions first reached late (each once; `--trace-opt`)
+ * for about 70 s: over fourteen 8 s rounds at concurrency 32 the apps' V8 helper threads went from
+ * 0.35-0.80 to 0.10-0.24 ms of CPU per text each, their main threads from 0.72-1.35 to 0.46-0.95,
+ * about 2.4 ms per text in all, while the rate settled within 5% long before. The default model
+ * passes this count well inside its 30 s.
+ */
+const WARMUP_MIN_REQUESTS = 8_000;
 
 async function warmUp(url: string, body: (i: number) => unknown): Promise<string> {
   const rates: number[] = [];
+  let requests = 0;
   const changeAt = (i: number) => Math.abs(rates[i] / rates[i - 1] - 1);
   while (rates.length < WARMUP_MAX_WINDOWS) {
     rates.push((await httpLoad(url, body, { connections: 32, seconds: WARMUP_WINDOW_SECONDS, warmupSeconds: 0 })).sequencesPerSecond);
+    requests += rates[rates.length - 1] * WARMUP_WINDOW_SECONDS;
     const n = rates.length;
-    if (n >= WARMUP_MIN_WINDOWS && changeAt(n - 1) <= WARMUP_SETTLED_CHANGE && changeAt(n - 2) <= WARMUP_SETTLED_CHANGE) break;
+    if (n >= WARMUP_MIN_WINDOWS && requests >= WARMUP_MIN_REQUESTS && changeAt(n - 1) <= WARMUP_SETTLED_CHANGE && changeAt(n - 2) <= WARMUP_SETTLED_CHANGE) break;
   }
   return `warm-up ${rates.length * WARMUP_WINDOW_SECONDS} s at concurrency 32 (req/s per ${WARMUP_WINDOW_SECONDS} s window: ${rates.map((r) => r.toFixed(0)).join(', ')})`;
 }
