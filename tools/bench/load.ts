@@ -5,7 +5,7 @@ import pino from 'pino';
 import type { Message } from 'kafkajs';
 import { createKafka, deleteTopics, ensureTopics } from '@mlops/messaging';
 import { MESSAGE_SCHEMA_VERSION, TOPICS, type InferenceReply } from '@mlops/schemas';
-import { cpuMsPerSequence, cpuSnapshot, type WatchedProcess } from './process-cpu';
+import { cpuMsPerSequence, cpuSnapshot, stealMeter, type WatchedProcess } from './process-cpu';
 
 export interface LoadResult {
   /** Sequences (texts) classified per second. */
@@ -16,6 +16,8 @@ export interface LoadResult {
   errors: number;
   /** CPU ms per sequence of each watched process over the measured window. */
   cpuMsPerSequence?: Record<string, number>;
+  /** Share of the machine's CPU the hypervisor took away over the measured window, % (see stealMeter). */
+  stealPercent?: number;
 }
 
 /**
@@ -51,7 +53,9 @@ export async function httpLoad(
   if (warmupSeconds > 0) await run(warmupSeconds, []);
   const latencies: number[] = [];
   const cpuBefore = cpuSnapshot(options.watch ?? []);
+  const steal = stealMeter();
   const result = await run(options.seconds, latencies);
+  const stealPercent = steal.stop();
   const sequences = latencies.length * (options.textsPerRequest ?? 1);
   const cpu = cpuMsPerSequence(cpuBefore, cpuSnapshot(options.watch ?? []), sequences);
   latencies.sort((a, b) => a - b);
@@ -62,6 +66,7 @@ export async function httpLoad(
     p99Ms: percentile(latencies, 0.99),
     errors: result.non2xx + result.errors + result.timeouts,
     cpuMsPerSequence: cpu,
+    stealPercent,
   };
 }
 
@@ -125,15 +130,17 @@ export async function kafkaLoad(brokers: string[], texts: string[], options: { w
   });
   await new Promise((resolve) => setTimeout(resolve, 2_000)); // let the reply consumer join
   const cpuBefore = cpuSnapshot(options.watch ?? []);
+  const steal = stealMeter();
   const startedAt = performance.now();
   stopAt = startedAt + options.seconds * 1000;
   for (let i = 0; i < options.window; i++) sendOne();
   await Promise.race([finished, new Promise((resolve) => setTimeout(resolve, options.seconds * 1000 + 30_000))]);
   const elapsed = (performance.now() - startedAt) / 1000;
+  const stealPercent = steal.stop();
   const cpu = cpuMsPerSequence(cpuBefore, cpuSnapshot(options.watch ?? []), latencies.length);
   await consumer.disconnect();
   await producer.disconnect();
   await deleteTopics(kafka, [replyTopic]);
   latencies.sort((a, b) => a - b);
-  return { sequencesPerSecond: latencies.length / elapsed, p50Ms: percentile(latencies, 0.5), p95Ms: percentile(latencies, 0.95), p99Ms: percentile(latencies, 0.99), errors: errors + (sent - done), cpuMsPerSequence: cpu };
+  return { sequencesPerSecond: latencies.length / elapsed, p50Ms: percentile(latencies, 0.5), p95Ms: percentile(latencies, 0.95), p99Ms: percentile(latencies, 0.99), errors: errors + (sent - done), cpuMsPerSequence: cpu, stealPercent };
 }

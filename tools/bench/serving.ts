@@ -36,7 +36,7 @@ import { workspaceRoot } from '../platform/processes';
 import { hopSplit, wakeUpCost, type HopSplit } from './hop-split';
 import { httpLoad, kafkaLoad, type LoadResult } from './load';
 import { startPeer } from './peer';
-import { LOAD_GENERATOR, type WatchedProcess } from './process-cpu';
+import { LOAD_GENERATOR, stealMeter, type WatchedProcess } from './process-cpu';
 import { sst2Sentences } from './sst2-sentences';
 
 const { values } = parseArgs({
@@ -130,7 +130,7 @@ async function measureLimit(version: ModelVersion): Promise<{ rows: Row[]; model
     const overhead = model.runOverheadTokens;
     console.log(`limit ${layout.sessions}x${layout.intraOpThreads} thr: a run costs ${Number.isFinite(overhead) ? `${overhead.toFixed(0)} padded tokens` : 'more than any padding (batches never split)'}`);
     for (const batchSize of values['batch-sizes']!.split(',').map(Number)) {
-      rows.push({ what: `limit: ORT ${layout.sessions}x${layout.intraOpThreads} thr, batch ${batchSize}`, sequencesPerSecond: await flatOut(model, layout.sessions, batchSize), limitAt: { ...layout, batchSize } });
+      rows.push({ what: `limit: ORT ${layout.sessions}x${layout.intraOpThreads} thr, batch ${batchSize}`, ...(await flatOut(model, layout.sessions, batchSize)), limitAt: { ...layout, batchSize } });
     }
     await model.dispose();
   }
@@ -150,9 +150,10 @@ async function measureLimit(version: ModelVersion): Promise<{ rows: Row[]; model
 
 let cursor = 0;
 
-/** Every session of `model` running batches of `batchSize` back to back for `seconds`: seq/s. */
-async function flatOut(model: LoadedModel, sessions: number, batchSize: number): Promise<number> {
+/** Every session of `model` running batches of `batchSize` back to back for `seconds`: seq/s, and the steal meanwhile. */
+async function flatOut(model: LoadedModel, sessions: number, batchSize: number): Promise<{ sequencesPerSecond: number; stealPercent?: number }> {
   let done = 0;
+  const steal = stealMeter();
   const started = performance.now();
   const until = started + seconds * 1000;
   const loop = async () => {
@@ -164,7 +165,7 @@ async function flatOut(model: LoadedModel, sessions: number, batchSize: number):
     }
   };
   await Promise.all(Array.from({ length: sessions }, loop));
-  return done / ((performance.now() - started) / 1000);
+  return { sequencesPerSecond: done / ((performance.now() - started) / 1000), stealPercent: steal.stop() };
 }
 
 /**
@@ -176,7 +177,7 @@ async function flatOut(model: LoadedModel, sessions: number, batchSize: number):
 async function limitAgain(version: ModelVersion, at: LimitAt): Promise<Row> {
   const model = await LoadedModel.load(version, { intraOpThreads: at.intraOpThreads, sessions: at.sessions, thread: 'worker' });
   try {
-    return { what: `limit again after ours: ${at.sessions}x${at.intraOpThreads}, b${at.batchSize}`, sequencesPerSecond: await flatOut(model, at.sessions, at.batchSize), limitAt: at };
+    return { what: `limit again after ours: ${at.sessions}x${at.intraOpThreads}, b${at.batchSize}`, ...(await flatOut(model, at.sessions, at.batchSize)), limitAt: at };
   } finally {
     await model.dispose();
   }
@@ -288,12 +289,12 @@ async function httpRows(baseUrl: string, watch: readonly WatchedProcess[]): Prom
 function printTable(title: string, rows: Row[], limit: number, tokensPerText: number): void {
   const fmt = (n: number | undefined, digits = 1) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits));
   console.log(`\n${title}`);
-  console.log(`SST-2 sample: ${tokensPerText.toFixed(1)} tokens per text on average ([CLS] and [SEP] included); tok/s = seq/s x that, padding not counted`);
-  console.log(`${'measurement'.padEnd(40)} ${'seq/s'.padStart(8)} ${'tok/s'.padStart(8)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)} ${'/limit'.padStart(7)} ${'peer seq/s'.padStart(10)} ${'peer p99'.padStart(8)} ${'/peer'.padStart(6)}`);
+  console.log(`SST-2 sample: ${tokensPerText.toFixed(1)} tokens per text on average ([CLS] and [SEP] included); tok/s = seq/s x that, padding not counted; steal = share of the machine's CPU the hypervisor gave to other guests during the row (ours; /proc/stat)`);
+  console.log(`${'measurement'.padEnd(40)} ${'seq/s'.padStart(8)} ${'tok/s'.padStart(8)} ${'p50'.padStart(7)} ${'p95'.padStart(7)} ${'p99'.padStart(7)} ${'/limit'.padStart(7)} ${'peer seq/s'.padStart(10)} ${'peer p99'.padStart(8)} ${'/peer'.padStart(6)} ${'steal'.padStart(6)}`);
   for (const r of rows) {
     const vsPeer = r.peer && r.peer.sequencesPerSecond > 0 ? `${(r.sequencesPerSecond / r.peer.sequencesPerSecond).toFixed(2)}x` : r.peer ? 'n/a' : '';
     console.log(
-      `${r.what.padEnd(40)} ${fmt(r.sequencesPerSecond).padStart(8)} ${fmt(r.sequencesPerSecond * tokensPerText, 0).padStart(8)} ${fmt(r.p50Ms).padStart(7)} ${fmt(r.p95Ms).padStart(7)} ${fmt(r.p99Ms).padStart(7)} ${`${((100 * r.sequencesPerSecond) / limit).toFixed(0)}%`.padStart(7)} ${fmt(r.peer?.sequencesPerSecond).padStart(10)} ${fmt(r.peer?.p99Ms).padStart(8)} ${vsPeer.padStart(6)}` +
+      `${r.what.padEnd(40)} ${fmt(r.sequencesPerSecond).padStart(8)} ${fmt(r.sequencesPerSecond * tokensPerText, 0).padStart(8)} ${fmt(r.p50Ms).padStart(7)} ${fmt(r.p95Ms).padStart(7)} ${fmt(r.p99Ms).padStart(7)} ${`${((100 * r.sequencesPerSecond) / limit).toFixed(0)}%`.padStart(7)} ${fmt(r.peer?.sequencesPerSecond).padStart(10)} ${fmt(r.peer?.p99Ms).padStart(8)} ${vsPeer.padStart(6)} ${(r.stealPercent === undefined ? '-' : `${r.stealPercent.toFixed(1)}%`).padStart(6)}` +
         (r.errors ? `  (${r.errors} errors)` : ''),
     );
   }
