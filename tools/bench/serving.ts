@@ -193,20 +193,28 @@ async function requestLag(opsUrls: string[]): Promise<number> {
   return lag;
 }
 
+/** How long the platform's new consumer groups may take to work through the shared request topics' backlog, ms. */
+const BACKLOG_WAIT_MS = 60_000;
+
 /**
  * The platform's new consumer groups start at the beginning of the shared request topics: wait
  * until they have worked through that backlog (earlier runs' requests, whose reply topics may be
- * gone), so it is not measured as ours.
+ * gone), so it is not measured as ours. Says how that went, for the report: a backlog still
+ * being worked through would run beside the rows.
  */
-async function waitForBacklog(gatewayUrl: string): Promise<void> {
+async function waitForBacklog(gatewayUrl: string): Promise<string> {
   const port = Number(new URL(gatewayUrl).port);
   const opsUrls = [port + 1, port + 2].map((p) => `http://127.0.0.1:${p}`);
-  const until = Date.now() + 60_000;
+  const started = Date.now();
   let quietPolls = 0;
-  while (quietPolls < 2 && Date.now() < until) {
+  let lag = 0;
+  while (quietPolls < 2 && Date.now() < started + BACKLOG_WAIT_MS) {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    quietPolls = (await requestLag(opsUrls)) === 0 ? quietPolls + 1 : 0;
+    lag = await requestLag(opsUrls);
+    quietPolls = lag === 0 ? quietPolls + 1 : 0;
   }
+  const seconds = ((Date.now() - started) / 1000).toFixed(0);
+  return quietPolls >= 2 ? `earlier requests on the shared topics worked through in ${seconds} s` : `earlier requests NOT worked through in ${seconds} s: ${lag} still waiting when the rows began`;
 }
 
 /**
@@ -369,8 +377,9 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
   let ours: { results: LoadResult[]; warmup: string };
   const viaKafka: LoadResult[] = [];
   let split: HopSplit;
+  let backlog: string;
   try {
-    await waitForBacklog(platform.gatewayUrl);
+    backlog = await waitForBacklog(platform.gatewayUrl);
     ours = await httpRows(platform.gatewayUrl, watchOurs);
     for (const window of kafkaWindows) viaKafka.push(await kafkaLoad(kafkaBrokers.split(','), sentences, { window, seconds, watch: watchOurs }));
     // A lone client of its own, after the rows: where its time went, from each hop's Kafka timestamp.
@@ -394,7 +403,7 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
     ...viaKafka.map((result, i) => ({ what: `Kafka in → out, ${kafkaWindows[i]} in flight`, ...result })),
   ];
   printTable(`${label} — limit ${limit.toFixed(1)} seq/s (${os.availableParallelism()} cores, ${seconds} s per measurement)`, rows, limit, tokensPerText);
-  console.log(`ours: ${ours.warmup}`);
+  console.log(`ours: ${backlog}; ${ours.warmup}`);
   console.log(`peer: ${theirs.warmup}`);
   printCpu(rows);
   printTargets(rows, limit, modelMsAlone, aloneOnSolo, served);
