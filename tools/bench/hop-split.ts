@@ -20,17 +20,24 @@ import type { Admin, Kafka } from 'kafkajs';
 import pino from 'pino';
 import { createKafka } from '@mlops/messaging';
 import { REPLY_TOPIC_PREFIX, TOPICS, type InferenceReply } from '@mlops/schemas';
+import { percentile } from './load';
 
-export interface Segment {
-  what: string;
-  meanMs: number;
-}
-
+/** Mean ms of each part of a lone request's round trip. */
 export interface HopSplit {
   /** Requests seen at every hop, of those sent. */
   joined: number;
   sent: number;
-  segments: Segment[];
+  /** From the client's send to the gateway's message on inference.requests. */
+  intakeMs: number;
+  /** From there to the ab-router's message on inference.routed. */
+  routerMs: number;
+  /** From there to inference's reply... */
+  inferenceMs: number;
+  /** ...of which inference's own queue + tokenization + model time (its reply's timings). */
+  inferenceOwnMs: number;
+  /** From the reply to the client holding the answer. */
+  backMs: number;
+  roundTripMs: number;
 }
 
 interface Seen {
@@ -57,6 +64,7 @@ export async function hopSplit(gatewayUrl: string, brokers: string[], texts: rea
   const kafka = createKafka({ brokers, clientId: 'bench-hop-split', logger: pino({ level: 'silent' }) });
   const admin = kafka.admin();
   await admin.connect();
+  const groupId = `bench-hop-split-${randomUUID()}`;
   const client: { requestId: string; sentAt: number; answeredAt: number }[] = [];
   let topics: string[];
   let before: Offsets;
@@ -77,21 +85,26 @@ export async function hopSplit(gatewayUrl: string, brokers: string[], texts: rea
       agent.destroy();
     }
     after = await endOffsets(admin, topics);
+    await startGroupAt(admin, groupId, topics, before);
   } finally {
     await admin.disconnect();
   }
-  const seen = await readHops(kafka, topics, before, after);
-  const sums = [0, 0, 0, 0, 0, 0];
-  let count = 0;
+  const seen = await readHops(kafka, groupId, topics, before, after);
+  const parts = { intakeMs: 0, routerMs: 0, inferenceMs: 0, inferenceOwnMs: 0, backMs: 0, roundTripMs: 0 };
+  let joined = 0;
   for (const { requestId, sentAt, answeredAt } of client) {
     const hops = seen.get(requestId);
     if (hops?.requestsAt === undefined || hops.routedAt === undefined || hops.repliedAt === undefined || hops.inferenceMs === undefined) continue;
-    const parts = [hops.requestsAt - sentAt, hops.routedAt - hops.requestsAt, hops.repliedAt - hops.routedAt, hops.inferenceMs, answeredAt - hops.repliedAt, answeredAt - sentAt];
-    parts.forEach((ms, i) => (sums[i] += ms));
-    count += 1;
+    parts.intakeMs += hops.requestsAt - sentAt;
+    parts.routerMs += hops.routedAt - hops.requestsAt;
+    parts.inferenceMs += hops.repliedAt - hops.routedAt;
+    parts.inferenceOwnMs += hops.inferenceMs;
+    parts.backMs += answeredAt - hops.repliedAt;
+    parts.roundTripMs += answeredAt - sentAt;
+    joined += 1;
   }
-  const names = ['client → gateway sends', '→ ab-router sends', '→ inference replies', "of which inference's queue + model", '→ client has the answer', 'round trip'];
-  return { joined: count, sent: client.length, segments: names.map((what, i) => ({ what, meanMs: count > 0 ? sums[i] / count : NaN })) };
+  for (const key of Object.keys(parts) as (keyof typeof parts)[]) parts[key] = joined > 0 ? parts[key] / joined : NaN;
+  return { joined, sent: client.length, ...parts };
 }
 
 /** The next offset to be written, per `topic:partition`. */
@@ -101,19 +114,16 @@ async function endOffsets(admin: Admin, topics: string[]): Promise<Offsets> {
   return offsets;
 }
 
-/** The hops' messages between `from` and `to`, by request id. */
-async function readHops(kafka: Kafka, topics: string[], from: Offsets, to: Offsets): Promise<Map<string, Seen>> {
-  const groupId = `bench-hop-split-${randomUUID()}`;
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    for (const topic of topics) {
-      const partitions = [...from].filter(([key]) => key.startsWith(`${topic}:`)).map(([key, offset]) => ({ partition: Number(key.slice(topic.length + 1)), offset: String(offset) }));
-      await admin.setOffsets({ groupId, topic, partitions });
-    }
-  } finally {
-    await admin.disconnect();
+/** Commits `offsets` for a fresh group, so its consumer starts there. */
+async function startGroupAt(admin: Admin, groupId: string, topics: string[], offsets: Offsets): Promise<void> {
+  for (const topic of topics) {
+    const partitions = [...offsets].filter(([key]) => key.startsWith(`${topic}:`)).map(([key, offset]) => ({ partition: Number(key.slice(topic.length + 1)), offset: String(offset) }));
+    await admin.setOffsets({ groupId, topic, partitions });
   }
+}
+
+/** The hops' messages between `from` (where `groupId` starts) and `to`, by request id. */
+async function readHops(kafka: Kafka, groupId: string, topics: string[], from: Offsets, to: Offsets): Promise<Map<string, Seen>> {
   const seen = new Map<string, Seen>();
   const pending = new Set([...to].filter(([key, end]) => end > (from.get(key) ?? 0)).map(([key]) => key));
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100 });
@@ -211,15 +221,11 @@ export async function wakeUpCost(pauseMs = 16, trips = 200): Promise<WakeUpCost>
       afterPause.push(await roundTrip());
     }
     socket.destroy();
+    const median = (values: number[]) => percentile([...values].sort((a, b) => a - b), 0.5);
     return { backToBackMs: median(backToBack), afterPauseMs: median(afterPause), pauseMs };
   } finally {
     child.kill();
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1];
 }
 
 // The echo process `wakeUpCost` forks: answers every byte it gets, on a port it reports.

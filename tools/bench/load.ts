@@ -70,7 +70,8 @@ export async function httpLoad(
   };
 }
 
-function percentile(sorted: number[], q: number): number {
+/** The `q` quantile (0-1) of ascending `sorted`; NaN when empty. */
+export function percentile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }

@@ -411,11 +411,11 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
 }
 
 /** Where a lone request's time went, hop by hop (measured apart from the rows above). */
-function printSplit({ joined, sent, segments }: HopSplit): void {
-  const [intake, router, inference, inferenceOwn, back, total] = segments.map((s) => s.meanMs.toFixed(1));
+function printSplit(split: HopSplit): void {
+  const ms = (key: Exclude<keyof HopSplit, 'joined' | 'sent'>) => split[key].toFixed(1);
   console.log(
-    `c=1 split, mean ms of ${joined} requests (of ${sent}) by the Kafka timestamps of each hop: client → gateway sends ${intake}, → ab-router sends ${router}, ` +
-      `→ inference replies ${inference} (of which its queue + model ${inferenceOwn}), → client has the answer ${back}; round trip ${total}`,
+    `c=1 split, mean ms of ${split.joined} requests (of ${split.sent}) by the Kafka timestamps of each hop: client → gateway sends ${ms('intakeMs')}, → ab-router sends ${ms('routerMs')}, ` +
+      `→ inference replies ${ms('inferenceMs')} (of which its queue + model ${ms('inferenceOwnMs')}), → client has the answer ${ms('backMs')}; round trip ${ms('roundTripMs')}`,
   );
 }
 
