@@ -85,3 +85,41 @@ test('a reply to a topic that is gone fails fast and does not hold up a reply to
   assert.ok(toLive.status === 'fulfilled' && toLive.value < 1_000, `the live reply took ${toLive.status === 'fulfilled' ? toLive.value : '-'} ms`);
   assert.ok(Date.now() - started < 2_000, `the missing topic was known after ${Date.now() - started} ms, not after kafkajs' retry cycle`);
 });
+
+test('a turn of messages larger than the broker takes in one request is sent in parts, all of them, in order', async (t) => {
+  // The broker refuses a record batch over message.max.bytes (1 MiB by default), as a consumer
+  // forwarding a backlog's fetch of thousands of messages in one turn would send.
+  const name = await createdTopic(t, 'test-big-turn');
+  const filler = 'x'.repeat(500);
+  const sends = Array.from({ length: 6_000 }, (_, n) => producer.send(name, { value: { n, filler } }));
+  await Promise.all(sends);
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(name).finally(() => admin.disconnect());
+  assert.equal(offsets[0].high, '6000');
+  const consumer = kafka.consumer({ groupId: `test-${randomUUID()}` });
+  t.after(() => consumer.disconnect());
+  await consumer.subscribe({ topics: [name], fromBeginning: true });
+  const seen: number[] = [];
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        seen.push((JSON.parse(String(message.value)) as { n: number }).n);
+        if (seen.length === 6_000) resolve();
+      },
+    });
+  });
+  assert.deepEqual(seen, Array.from({ length: 6_000 }, (_, n) => n));
+});
+
+test('a message the broker cannot take fails alone; the others of its turn are delivered', async (t) => {
+  const name = await createdTopic(t, 'test-too-big');
+  const [small, huge, after] = await Promise.allSettled([
+    producer.send(name, { value: { n: 1 } }),
+    producer.send(name, { value: { n: 2, filler: 'x'.repeat(2 * 1024 * 1024) } }),
+    producer.send(name, { value: { n: 3 } }),
+  ]);
+  assert.equal(small.status, 'fulfilled');
+  assert.equal(huge.status, 'rejected');
+  assert.equal(after.status, 'fulfilled');
+});

@@ -210,17 +210,23 @@ export class MessageProducer {
       items.push(item);
       byTopic.set(item.topic, items);
     }
-    // One request per topic, in parallel: a topic that fails (e.g. a requester's reply topic that
-    // was deleted) must not fail or delay the messages for the others.
+    // Topics in parallel: a topic that fails (e.g. a requester's reply topic that was deleted) must
+    // not fail or delay the messages for the others. A topic's parts go one after another, in order.
     await Promise.all(
       [...byTopic].map(async ([topic, items]) => {
         const producer = items[0].toRequester ? this.replies : this.platform;
-        try {
-          await producer.send({ topic, messages: items.map((item) => item.message), acks: -1, compression: this.options.compression ? CompressionTypes.GZIP : CompressionTypes.None });
-          for (const item of items) item.resolve();
-        } catch (error) {
-          if (isMissingTopic(error)) this.missingUntil.set(topic, Date.now() + MISSING_TOPIC_MEMORY_MS);
-          for (const item of items) item.reject(error);
+        for (const part of requestParts(items)) {
+          try {
+            await producer.send({ topic, messages: part.map((item) => item.message), acks: -1, compression: this.options.compression ? CompressionTypes.GZIP : CompressionTypes.None });
+            for (const item of part) item.resolve();
+          } catch (error) {
+            for (const item of part) item.reject(error);
+            if (isMissingTopic(error)) {
+              this.missingUntil.set(topic, Date.now() + MISSING_TOPIC_MEMORY_MS);
+              for (const item of items.slice(items.indexOf(part[part.length - 1]) + 1)) item.reject(error);
+              return;
+            }
+          }
         }
       }),
     );
@@ -234,6 +240,46 @@ export class MessageProducer {
     }
     await Promise.all([this.platform.disconnect(), this.replies.disconnect()]);
   }
+}
+
+/**
+ * Bytes of messages one produce request carries at most. The broker refuses a record batch over
+ * its message.max.bytes (1 MiB by default) outright, so a turn that queues more (a consumer
+ * forwarding a backlog's fetch of thousands of messages) goes in parts; this leaves room for the
+ * record format's own bytes.
+ */
+export const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** A record's bytes besides its key, value and headers (v2 format: lengths, deltas, attributes), at most. */
+const RECORD_OVERHEAD_BYTES = 32;
+
+function messageBytes(message: Message): number {
+  let bytes = RECORD_OVERHEAD_BYTES + byteLength(message.key) + byteLength(message.value);
+  for (const [key, value] of Object.entries(message.headers ?? {})) bytes += Buffer.byteLength(key) + (Array.isArray(value) ? value : [value]).reduce((sum: number, v) => sum + byteLength(v), 0);
+  return bytes;
+}
+
+function byteLength(data: Buffer | string | null | undefined): number {
+  return data === null || data === undefined ? 0 : Buffer.byteLength(data);
+}
+
+/** Consecutive parts of `items` of at most MAX_REQUEST_BYTES each (a larger message alone, for the broker to refuse by itself). */
+function requestParts(items: Pending[]): Pending[][] {
+  const parts: Pending[][] = [];
+  let part: Pending[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = messageBytes(item.message);
+    if (part.length > 0 && bytes + size > MAX_REQUEST_BYTES) {
+      parts.push(part);
+      part = [];
+      bytes = 0;
+    }
+    part.push(item);
+    bytes += size;
+  }
+  if (part.length > 0) parts.push(part);
+  return parts;
 }
 
 function encode(message: OutgoingMessage): Message {
