@@ -111,7 +111,7 @@ export class ModelPool {
         change.loaded.push(model.info);
         // How batches of mixed lengths will be split (length-buckets.ts): worth seeing when tuning.
         const runOverheadTokens = Number.isFinite(model.runOverheadTokens) ? Math.round(model.runOverheadTokens) : 'never split';
-        this.logger.info({ modelName, modelVersion: version, sizeBytes: model.info.modelSizeBytes, runOverheadTokens, soloSession: model.hasSoloSession }, 'model version loaded');
+        this.logger.info({ modelName, modelVersion: version, sizeBytes: model.info.modelSizeBytes, runOverheadTokens, soloSession: model.hasSoloSession, soloCheck: model.soloCheck }, 'model version loaded');
       } catch (error) {
         this.logger.error({ err: error, modelName, modelVersion: version }, 'model version failed to load; it is not served');
       }

@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ModelStore } from '@mlops/model-registry';
 import { randomEmbeddingBagWeights, writeEmbeddingBagOnnx } from '@mlops/onnx-writer';
-import { LoadedModel, OnnxClassifier, softmaxPredictions } from './index';
+import { spawn } from 'node:child_process';
+import { LoadedModel, OnnxClassifier, softmaxPredictions, soloDecision, otherLoadMeter } from './index';
 
 const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'good', 'bad', 'film'];
 const dims = { vocabSize: vocab.length, dim: 4, bigramBuckets: 7, hiddenDim: 0, numLabels: 2 };
@@ -146,12 +147,48 @@ test('a model too small for threads to pay closes its solo session at load and a
   try {
     assert.equal(plain.hasSoloSession, false);
     assert.equal(solo.hasSoloSession, false, 'a 4-wide embedding bag cannot gain a millisecond on two threads');
+    assert.equal(solo.soloCheck?.decision, 'closed');
     assert.equal(solo.parallelism, 2);
     const texts = ['good film', 'bad bad film film'];
     assert.deepEqual(await solo.predict(texts, { alone: true }), await plain.predict(texts));
   } finally {
     await Promise.all([plain.dispose(), solo.dispose()]);
   }
+});
+
+test('the solo session is kept where it is clearly faster, or where other load made the timing say nothing about a model that could gain', () => {
+  // DistilBERT-base on two cores, machine quiet: 12 ms against 19.
+  assert.equal(soloDecision({ parallelMs: 19, soloMs: 12, otherCores: 0.1 }), 'pays');
+  // The same model timed while another process kept a core busy: both sessions alike.
+  assert.equal(soloDecision({ parallelMs: 26, soloMs: 26, otherCores: 1.1 }), 'kept-under-load');
+  // Quiet, and no faster: threads do not pay for this model.
+  assert.equal(soloDecision({ parallelMs: 26, soloMs: 24, otherCores: 0.1 }), 'closed');
+  // A sub-millisecond model cannot gain a millisecond, whatever the load.
+  assert.equal(soloDecision({ parallelMs: 0.2, soloMs: 0.5, otherCores: 1.5 }), 'closed');
+  // Where the machine's load is not known, the timing decides alone.
+  assert.equal(soloDecision({ parallelMs: 26, soloMs: 26, otherCores: undefined }), 'closed');
+});
+
+test("the other-load meter counts the machine's busy time less this process's own, per ms of wall time", () => {
+  const clock = { now: 1_000, machine: 50_000, own: 700 };
+  const meter = otherLoadMeter({ now: () => clock.now, machineBusyMs: () => clock.machine, ownBusyMs: () => clock.own });
+  // 400 ms pass; the machine's cores were busy 700 ms of it in all, 300 of them this process's own.
+  Object.assign(clock, { now: 1_400, machine: 50_700, own: 1_000 });
+  assert.equal(meter.stop(), 1);
+  const blind = otherLoadMeter({ now: () => clock.now, machineBusyMs: () => 0, ownBusyMs: () => clock.own });
+  clock.now += 100;
+  assert.equal(blind.stop(), undefined, 'no per-core times: not known');
+});
+
+test('the other-load meter sees a process spinning beside this one', async (t) => {
+  const spinner = spawn(process.execPath, ['-e', 'for (;;);'], { stdio: 'ignore' });
+  t.after(() => spinner.kill('SIGKILL'));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const meter = otherLoadMeter();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const others = meter.stop();
+  if (others === undefined) return t.skip('no per-core CPU times on this platform');
+  assert.ok(others > 0.5, `a spinning process read as ${others.toFixed(2)} cores`);
 });
 
 test('a closed solo session leaves the parallel sessions answering as before', async () => {
