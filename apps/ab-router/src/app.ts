@@ -11,7 +11,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Express } from 'express';
-import { ModelCatalog, MessageProducer, ValidatingConsumer, ensureTopics, type ConsumedMessage, type RejectedMessage } from '@mlops/messaging';
+import { ModelCatalog, MessageProducer, MissingTopicError, ValidatingConsumer, ensureTopics, type ConsumedMessage, type RejectedMessage } from '@mlops/messaging';
 import { METRICS, buildOpsApp, type AppMetrics, type Logger } from '@mlops/observability';
 import {
   InferenceRequest,
@@ -76,7 +76,10 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
   let flushTimer: NodeJS.Timeout | undefined;
 
   function replyError(topic: string, partition: number | undefined, requestId: string, error: PlatformError) {
-    return producer.sendReply(topic, { key: requestId, value: errorReply(requestId, error), partition }).catch((e: unknown) => log.warn({ err: e, requestId, topic }, 'error reply could not be delivered'));
+    return producer
+      .sendReply(topic, { key: requestId, value: errorReply(requestId, error), partition })
+      // Once per topic gone: the producer then refuses it at once for a while.
+      .catch((e: unknown) => log[e instanceof MissingTopicError ? 'debug' : 'warn']({ err: e, requestId, topic }, 'error reply could not be delivered'));
   }
 
   async function handle(message: ConsumedMessage<InferenceRequest>): Promise<void> {

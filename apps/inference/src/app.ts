@@ -6,7 +6,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Express } from 'express';
-import { ModelCatalog, MessageProducer, ValidatingConsumer, ensureTopics, type ConsumedMessage, type RejectedMessage } from '@mlops/messaging';
+import { ModelCatalog, MessageProducer, MissingTopicError, ValidatingConsumer, ensureTopics, type ConsumedMessage, type RejectedMessage } from '@mlops/messaging';
 import type { ModelStore } from '@mlops/model-registry';
 import { buildOpsApp, type AppMetrics, type Logger } from '@mlops/observability';
 import {
@@ -58,8 +58,9 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
 
   const sendReply = (topic: string, partition: number | undefined, reply: InferenceReply) =>
     producer.sendReply(topic, { key: reply.requestId, value: reply, partition }).catch((error: unknown) => {
-      // The requester's topic is gone or unreachable: nobody can be told; say so in the log.
-      log.warn({ err: error, requestId: reply.requestId, topic }, 'reply could not be delivered');
+      // The requester's topic is gone or unreachable: nobody can be told; say so in the log, once
+      // per topic gone (the producer then refuses it at once for a while: a backlog of thousands).
+      log[error instanceof MissingTopicError ? 'debug' : 'warn']({ err: error, requestId: reply.requestId, topic }, 'reply could not be delivered');
     });
 
   async function handle(message: ConsumedMessage<RoutedRequest>): Promise<void> {
