@@ -35,13 +35,21 @@ const OWN_RETRY_DELAY_MS = 200;
 /** How long a topic found missing is refused without asking the broker again, ms. */
 const MISSING_TOPIC_MEMORY_MS = 30_000;
 
-/** Whether a kafkajs error (or one it wraps) says the topic does not exist. */
-function isMissingTopic(error: unknown): boolean {
+/** Whether a kafkajs error (or one it wraps) is of one of these broker error types. */
+function hasErrorType(error: unknown, types: readonly string[]): boolean {
   for (let e = error as { type?: string; cause?: unknown; originalError?: unknown } | undefined; e; e = (e.cause ?? e.originalError) as typeof e) {
-    if (e.type === 'UNKNOWN_TOPIC_OR_PARTITION') return true;
+    if (e.type !== undefined && types.includes(e.type)) return true;
   }
   return false;
 }
+
+/** Whether a kafkajs error (or one it wraps) says the topic does not exist. */
+function isMissingTopic(error: unknown): boolean {
+  return hasErrorType(error, ['UNKNOWN_TOPIC_OR_PARTITION']);
+}
+
+/** Whether the broker refused these messages themselves (the next ones may well go through). */
+const REFUSED_MESSAGES = ['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'CORRUPT_MESSAGE', 'INVALID_RECORD'];
 
 export class MissingTopicError extends Error {
   constructor(readonly topic: string) {
@@ -215,17 +223,19 @@ export class MessageProducer {
     await Promise.all(
       [...byTopic].map(async ([topic, items]) => {
         const producer = items[0].toRequester ? this.replies : this.platform;
-        for (const part of requestParts(items)) {
+        const parts = requestParts(items);
+        for (const [i, part] of parts.entries()) {
           try {
             await producer.send({ topic, messages: part.map((item) => item.message), acks: -1, compression: this.options.compression ? CompressionTypes.GZIP : CompressionTypes.None });
             for (const item of part) item.resolve();
           } catch (error) {
             for (const item of part) item.reject(error);
-            if (isMissingTopic(error)) {
-              this.missingUntil.set(topic, Date.now() + MISSING_TOPIC_MEMORY_MS);
-              for (const item of items.slice(items.indexOf(part[part.length - 1]) + 1)) item.reject(error);
-              return;
-            }
+            if (hasErrorType(error, REFUSED_MESSAGES)) continue;
+            // The topic or the broker failed, not these messages: the later parts would only wait
+            // out the same retries.
+            if (isMissingTopic(error)) this.missingUntil.set(topic, Date.now() + MISSING_TOPIC_MEMORY_MS);
+            for (const item of parts.slice(i + 1).flat()) item.reject(error);
+            return;
           }
         }
       }),
