@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { ValidatingConsumer, type MessageProducer } from '@mlops/messaging';
+import { FETCH_BATCH_BYTES, ValidatingConsumer, type MessageProducer } from '@mlops/messaging';
 import { METRICS, type AppMetrics, type Logger } from '@mlops/observability';
 import { Feedback, PredictionLog, TOPICS, type VariantMetrics } from '@mlops/schemas';
 import { OutcomeJoin, type Outcome } from './outcome-join';
@@ -44,6 +44,8 @@ export class MetricsCollector {
         groupId: `${options.groupPrefix}-predictions-${randomUUID()}`,
         topics: [TOPICS.predictionsLog.name],
         schema: PredictionLog,
+        // Metrics may lag a second; answering requests may not be slowed by waking for each log.
+        minBytes: FETCH_BATCH_BYTES,
         handleBatch: async (messages) => messages.forEach((m) => this.onPrediction(m.value)),
       }),
       new ValidatingConsumer({

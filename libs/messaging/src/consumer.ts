@@ -77,7 +77,24 @@ export interface ValidatingConsumerOptions<S extends TSchema> {
   livenessTimeoutMs?: number;
   /** Fetch on while handled batches finish (see above); omit to handle one fetch at a time. */
   pipeline?: { maxInFlightMessages: number };
+  /**
+   * Bytes a fetch waits for, up to FETCH_WAIT_MS, before it returns (kafkajs `minBytes`; default 1:
+   * at once). For consumers that keep aggregates (metrics, features) rather than answer anyone: they
+   * then wake about once a second at a low rate instead of once per message, beside the apps that
+   * answer. See FETCH_BATCH_BYTES.
+   */
+  minBytes?: number;
 }
+
+/**
+ * `minBytes` for a consumer that keeps aggregates: about 150 prediction logs. The ab-router's
+ * metrics consumer of predictions.log woke for each log, at concurrency 1 right beside the gateway
+ * taking its reply. With this, DistilBERT-base-shaped at concurrency 32 (alternating runs, six 8 s
+ * rounds each): the ab-router's CPU per text 0.65 → 0.51 ms and the broker's 1.00 → 0.88 ms on
+ * average, inference's own 14.5-19.7 swinging with the machine; at concurrency 1 the ab-router's
+ * voluntary context switches per request 4.8 → 3.2, the latency within the noise.
+ */
+export const FETCH_BATCH_BYTES = 64 * 1024;
 
 /** How often finished work is committed, at most, ms. */
 const COMMIT_INTERVAL_MS = 500;
@@ -144,6 +161,7 @@ export class ValidatingConsumer<S extends TSchema> {
       sessionTimeout: options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: FETCH_WAIT_MS,
+      minBytes: options.minBytes ?? 1,
       allowAutoTopicCreation: false,
       // Retriable crashes restart inside kafkajs until we stop; non-retriable ones: see the CRASH handler.
       retry: { retries: 10, restartOnFailure: async () => this.running },
