@@ -82,10 +82,15 @@ async function main() {
   if (!process.execArgv.some((arg) => arg.includes('tsx'))) {
     // Re-run under tsx so node's test runner hands `--import tsx` to each spec process.
     const { spawnSync } = require('node:child_process');
+    // Specs make temp folders (model stores, configs, vocabularies) and not every one removes its
+    // own: the run gets a temp folder of its own (TMPDIR, which os.tmpdir() follows), removed after.
+    const specsTmp = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'mlops-specs-'));
     const result = spawnSync(process.execPath, ['--import', 'tsx', __filename, ...process.argv.slice(2)], {
       stdio: 'inherit',
       cwd: workspaceRoot,
+      env: { ...process.env, TMPDIR: specsTmp },
     });
+    fs.rmSync(specsTmp, { recursive: true, force: true });
     process.exit(result.status ?? 1);
   }
   const { kinds, roots } = parseArgs(process.argv.slice(2));
