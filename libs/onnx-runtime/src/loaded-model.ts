@@ -155,8 +155,9 @@ export interface SoloSessionCheck {
 /**
  * Cores other processes may keep busy while the solo session is timed for its timing to count.
  * Above it, the solo session's threads wait for a core and its gain does not show: a base-shaped
- * model loaded while a service beside it worked through a backlog (a core's worth) timed 26 ms on
- * both sessions, and served single requests at one thread's speed from then on.
+ * model loaded while a service beside it worked through a backlog (a core's worth) found too
+ * little gain, closed its solo session, and served single requests at one thread's speed from
+ * then on (about 28 ms against 16-17).
  */
 export const SOLO_CHECK_MAX_OTHER_CORES = 0.5;
 
