@@ -78,7 +78,7 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
   function replyError(topic: string, partition: number | undefined, requestId: string, error: PlatformError) {
     return producer
       .sendReply(topic, { key: requestId, value: errorReply(requestId, error), partition })
-      // Once per topic gone: the producer then refuses it at once for a while.
+      // The producer refuses a topic found gone at once for a while: those refusals go to debug.
       .catch((e: unknown) => log[e instanceof MissingTopicError ? 'debug' : 'warn']({ err: e, requestId, topic }, 'error reply could not be delivered'));
   }
 

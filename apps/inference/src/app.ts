@@ -58,8 +58,9 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
 
   const sendReply = (topic: string, partition: number | undefined, reply: InferenceReply) =>
     producer.sendReply(topic, { key: reply.requestId, value: reply, partition }).catch((error: unknown) => {
-      // The requester's topic is gone or unreachable: nobody can be told; say so in the log, once
-      // per topic gone (the producer then refuses it at once for a while: a backlog of thousands).
+      // The requester's topic is gone or unreachable: nobody can be told; say so in the log. The
+      // producer then refuses a topic gone at once for a while: those refusals (a backlog's
+      // thousands) go to debug.
       log[error instanceof MissingTopicError ? 'debug' : 'warn']({ err: error, requestId: reply.requestId, topic }, 'reply could not be delivered');
     });
 
