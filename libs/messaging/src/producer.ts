@@ -258,7 +258,7 @@ export class MessageProducer {
  * forwarding a backlog's fetch of thousands of messages) goes in parts; this leaves room for the
  * record format's own bytes.
  */
-export const MAX_REQUEST_BYTES = 512 * 1024;
+const MAX_REQUEST_BYTES = 512 * 1024;
 
 /** A record's bytes besides its key, value and headers (v2 format: lengths, deltas, attributes), at most. */
 const RECORD_OVERHEAD_BYTES = 32;

@@ -1,3 +1,3 @@
 export { OnnxClassifier, type ClassifierOptions, type EncodedBatch } from './onnx-classifier';
-export { LoadedModel, softmaxPredictions, soloDecision, SOLO_CHECK_MAX_OTHER_CORES, type SoloSessionCheck } from './loaded-model';
-export { otherLoadMeter, type LoadClocks } from './other-load';
+export { LoadedModel, softmaxPredictions, soloDecision, type SoloSessionCheck } from './loaded-model';
+export { otherLoadMeter } from './other-load';

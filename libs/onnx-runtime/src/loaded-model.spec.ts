@@ -1,11 +1,11 @@
 import { test } from 'node:test';
+import { spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ModelStore } from '@mlops/model-registry';
 import { randomEmbeddingBagWeights, writeEmbeddingBagOnnx } from '@mlops/onnx-writer';
-import { spawn } from 'node:child_process';
 import { LoadedModel, OnnxClassifier, softmaxPredictions, soloDecision, otherLoadMeter } from './index';
 
 const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'good', 'bad', 'film'];

@@ -51,15 +51,19 @@ export class LoadedModel {
     const model = new LoadedModel(version, info, tokenizer, classifier);
     await model.predict(['warm up']); // the first run allocates; do it before taking traffic
     if (model.hasSoloSession) {
-      model.soloCheck = await model.checkSoloSession();
-      if (model.soloCheck.decision === 'closed') await classifier.closeSoloSession();
+      model.soloCheckResult = await model.checkSoloSession();
+      if (model.soloCheckResult.decision === 'closed') await classifier.closeSoloSession();
     }
     model.overheadTokens = options.runOverheadTokens ?? (await model.measureRunOverhead());
     return model;
   }
 
+  private soloCheckResult: SoloSessionCheck | undefined;
+
   /** How the load-time check of the solo session went (undefined: there was none to check). */
-  soloCheck: SoloSessionCheck | undefined;
+  get soloCheck(): SoloSessionCheck | undefined {
+    return this.soloCheckResult;
+  }
 
   /** Times one text on a parallel session and on the solo one (fastest of six interleaved runs each) and decides; see soloDecision. */
   private async checkSoloSession(): Promise<SoloSessionCheck> {
@@ -159,7 +163,7 @@ export interface SoloSessionCheck {
  * little gain, closed its solo session, and served single requests at one thread's speed from
  * then on (about 28 ms against 16-17).
  */
-export const SOLO_CHECK_MAX_OTHER_CORES = 0.5;
+const SOLO_CHECK_MAX_OTHER_CORES = 0.5;
 
 /**
  * Whether to keep the solo session (every thread, for a text that arrives while the model is
