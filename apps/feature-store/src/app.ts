@@ -10,7 +10,7 @@ import type { Express } from 'express';
 import express from 'express';
 import type Redis from 'ioredis';
 import type { Kafka } from 'kafkajs';
-import { MessageProducer, ValidatingConsumer, ensureTopics } from '@mlops/messaging';
+import { FETCH_BATCH_BYTES, MessageProducer, ValidatingConsumer, ensureTopics } from '@mlops/messaging';
 import { buildOpsApp, type AppMetrics, type Logger } from '@mlops/observability';
 import {
   Feedback,
@@ -134,7 +134,16 @@ export function buildFeatureStoreApp(config: FeatureStoreConfig, deps: FeatureSt
     if (topic === config.topics.predictionsLog) quality.count('schema_violation');
   };
   const common = { kafka: deps.kafka, producer, logger: log, fromBeginning: config.fromBeginning, onDeadLetter };
-  const predictionsConsumer = new ValidatingConsumer({ ...common, groupId: config.groupId, topics: [config.topics.predictionsLog], schema: PredictionLog, handleBatch: handlers.predictions });
+  // Features and drift may lag a second; the apps answering requests may not be slowed by this one
+  // waking for each prediction log (feedback is rare, so it is read at once).
+  const predictionsConsumer = new ValidatingConsumer({
+    ...common,
+    groupId: config.groupId,
+    topics: [config.topics.predictionsLog],
+    schema: PredictionLog,
+    minBytes: FETCH_BATCH_BYTES,
+    handleBatch: handlers.predictions,
+  });
   const feedbackConsumer = new ValidatingConsumer({ ...common, groupId: `${config.groupId}-feedback`, topics: [config.topics.feedback], schema: Feedback, handleBatch: handlers.feedback });
   // Every replica keeps its own reference, so each reads models.events in a group of its own,
   // replaying the compacted topic: the last production move is the one that counts.
