@@ -1,5 +1,5 @@
 /**
- * Where a lone request's time goes, for the benchmark's concurrency-1 figures.
+ * Where a request's time goes, for the benchmark's concurrency-1 and concurrency-32 figures.
  *
  * - `hopSplit`: each hop's message carries the time its producer sent it (Kafka CreateTime, which
  *   kafkajs sets from the sender's clock; every process here shares one clock). Read back after
@@ -22,8 +22,9 @@ import { createKafka } from '@mlops/messaging';
 import { REPLY_TOPIC_PREFIX, TOPICS, type InferenceReply } from '@mlops/schemas';
 import { percentile } from './load';
 
-/** Mean ms of each part of a lone request's round trip. */
+/** Mean ms of each part of a request's round trip, at the split's concurrency. */
 export interface HopSplit {
+  concurrency: number;
   /** Requests seen at every hop, of those sent. */
   joined: number;
   sent: number;
@@ -56,11 +57,11 @@ const READ_BACK_TIMEOUT_MS = 30_000;
 type Offsets = Map<string, number>;
 
 /**
- * One request at a time against the gateway's `/predict` for `seconds`, split by hop. The hops'
- * messages are read back after the window, from offsets noted before it, so no observer adds
- * fetches to the broker's work while it is measured.
+ * `concurrency` closed-loop clients (1: one request at a time) against the gateway's `/predict`
+ * for `seconds`, split by hop. The hops' messages are read back after the window, from offsets
+ * noted before it, so no observer adds fetches to the broker's work while it is measured.
  */
-export async function hopSplit(gatewayUrl: string, brokers: string[], texts: readonly string[], seconds: number): Promise<HopSplit> {
+export async function hopSplit(gatewayUrl: string, brokers: string[], texts: readonly string[], seconds: number, concurrency = 1): Promise<HopSplit> {
   const kafka = createKafka({ brokers, clientId: 'bench-hop-split', logger: pino({ level: 'silent' }) });
   const admin = kafka.admin();
   await admin.connect();
@@ -73,14 +74,19 @@ export async function hopSplit(gatewayUrl: string, brokers: string[], texts: rea
     // The gateway's reply topic is there once it is ready.
     topics = [TOPICS.inferenceRequests.name, TOPICS.inferenceRouted.name, ...(await admin.listTopics()).filter((t) => t.startsWith(REPLY_TOPIC_PREFIX))];
     before = await endOffsets(admin, topics);
-    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
     try {
       const until = Date.now() + seconds * 1000;
-      for (let i = 0; Date.now() < until || i < SETTLE_REQUESTS; i++) {
-        const sentAt = Date.now();
-        const answer = (await postJson(agent, `${gatewayUrl}/predict`, { text: texts[i % texts.length] })) as { request_id?: string };
-        if (i >= SETTLE_REQUESTS && typeof answer.request_id === 'string') client.push({ requestId: answer.request_id, sentAt, answeredAt: Date.now() });
-      }
+      let sent = 0;
+      const oneClient = async (): Promise<void> => {
+        while (Date.now() < until || sent < SETTLE_REQUESTS) {
+          const i = sent++;
+          const sentAt = Date.now();
+          const answer = (await postJson(agent, `${gatewayUrl}/predict`, { text: texts[i % texts.length] })) as { request_id?: string };
+          if (i >= SETTLE_REQUESTS && typeof answer.request_id === 'string') client.push({ requestId: answer.request_id, sentAt, answeredAt: Date.now() });
+        }
+      };
+      await Promise.all(Array.from({ length: concurrency }, oneClient));
     } finally {
       agent.destroy();
     }
@@ -104,7 +110,7 @@ export async function hopSplit(gatewayUrl: string, brokers: string[], texts: rea
     joined += 1;
   }
   for (const key of Object.keys(parts) as (keyof typeof parts)[]) parts[key] = joined > 0 ? parts[key] / joined : NaN;
-  return { joined, sent: client.length, ...parts };
+  return { concurrency, joined, sent: client.length, ...parts };
 }
 
 /** The next offset to be written, per `topic:partition`. */

@@ -52,6 +52,8 @@ const seconds = Number(values.seconds);
 const concurrencies = values.concurrency!.split(',').map(Number);
 /** Requests the outside Kafka producer keeps in flight: a steady client, and a backlog (throughput). */
 const kafkaWindows = values['kafka-windows']!.split(',').map(Number);
+/** The concurrency the issue's throughput and p99 targets name; the hop split is also taken there. */
+const TARGET_CONCURRENCY = 32;
 const MODEL_KINDS = ['default', 'base', 'base-padded'];
 const models = values.models!.split(',');
 for (const kind of models) if (!MODEL_KINDS.includes(kind)) throw new Error(`--models: unknown model '${kind}' (known: ${MODEL_KINDS.join(', ')})`);
@@ -381,13 +383,16 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
   let ours: { results: LoadResult[]; warmup: string };
   const viaKafka: LoadResult[] = [];
   let split: HopSplit;
+  let loadedSplit: HopSplit;
   let backlog: string;
   try {
     backlog = await waitForBacklog(platform.gatewayUrl);
     ours = await httpRows(platform.gatewayUrl, watchOurs);
     for (const window of kafkaWindows) viaKafka.push(await kafkaLoad(kafkaBrokers.split(','), sentences, { window, seconds, watch: watchOurs }));
-    // A lone client of its own, after the rows: where its time went, from each hop's Kafka timestamp.
+    // Clients of its own, after the rows: where a request's time went, from each hop's Kafka
+    // timestamp, for a lone client and at the concurrency the throughput target names.
     split = await hopSplit(platform.gatewayUrl, kafkaBrokers.split(','), sentences, seconds);
+    loadedSplit = await hopSplit(platform.gatewayUrl, kafkaBrokers.split(','), sentences, seconds, TARGET_CONCURRENCY);
   } finally {
     await platform.stop();
   }
@@ -412,14 +417,17 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
   printCpu(rows);
   printTargets(rows, limit, modelMsAlone, aloneOnSolo, served, split);
   printSplit(split);
+  printSplit(loadedSplit);
 }
 
-/** Where a lone request's time went, hop by hop (measured apart from the rows above). */
+/** Where a request's time went, hop by hop (measured apart from the rows above). */
 function printSplit(split: HopSplit): void {
-  const ms = (key: Exclude<keyof HopSplit, 'joined' | 'sent'>) => split[key].toFixed(1);
+  const ms = (key: Exclude<keyof HopSplit, 'concurrency' | 'joined' | 'sent'>) => split[key].toFixed(1);
+  const outside = split.roundTripMs - split.inferenceOwnMs;
   console.log(
-    `c=1 split, mean ms of ${split.joined} requests (of ${split.sent}) by the Kafka timestamps of each hop: client → gateway sends ${ms('intakeMs')}, → ab-router sends ${ms('routerMs')}, ` +
-      `→ inference replies ${ms('inferenceMs')} (of which its queue + model ${ms('inferenceOwnMs')}), → client has the answer ${ms('backMs')}; round trip ${ms('roundTripMs')}`,
+    `c=${split.concurrency} split, mean ms of ${split.joined} requests (of ${split.sent}) by the Kafka timestamps of each hop: client → gateway sends ${ms('intakeMs')}, → ab-router sends ${ms('routerMs')}, ` +
+      `→ inference replies ${ms('inferenceMs')} (of which its queue + model ${ms('inferenceOwnMs')}), → client has the answer ${ms('backMs')}; round trip ${ms('roundTripMs')}, ` +
+      `${outside.toFixed(1)} outside inference's queue + model (${((100 * outside) / split.roundTripMs).toFixed(0)}%)`,
   );
 }
 
