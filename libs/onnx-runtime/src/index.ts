@@ -1,3 +1,2 @@
 export { OnnxClassifier, type ClassifierOptions, type EncodedBatch } from './onnx-classifier';
-export { LoadedModel, softmaxPredictions, soloDecision, type SoloSessionCheck } from './loaded-model';
-export { otherLoadMeter } from './other-load';
+export { LoadedModel, softmaxPredictions, type SoloSessionCheck } from './loaded-model';

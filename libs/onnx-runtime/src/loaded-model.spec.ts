@@ -6,7 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { ModelStore } from '@mlops/model-registry';
 import { randomEmbeddingBagWeights, writeEmbeddingBagOnnx } from '@mlops/onnx-writer';
-import { LoadedModel, OnnxClassifier, softmaxPredictions, soloDecision, otherLoadMeter } from './index';
+import { LoadedModel, OnnxClassifier, softmaxPredictions } from './index';
+import { soloDecision } from './loaded-model';
+import { otherLoadMeter } from './other-load';
 
 const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'good', 'bad', 'film'];
 const dims = { vocabSize: vocab.length, dim: 4, bigramBuckets: 7, hiddenDim: 0, numLabels: 2 };
