@@ -350,7 +350,7 @@ function printTargets(rows: Row[], limit: number, modelMsAlone: number, aloneOnS
       // The sweep times the model minutes apart from the row, and this machine's speed swings between
       // them (one run timed 22.9 ms there, inference's own 17.1 ms in the split): the split's figure
       // is taken in the same window as the path it is subtracted from.
-      `by the split below, the round trip outside inference's own queue + model ${(split.roundTripMs - split.inferenceOwnMs).toFixed(1)} ms (mean)`,
+      `by the split below, the round trip outside inference's own queue + model ${outsideInferenceMs(split).toFixed(1)} ms (mean)`,
     `c=32 vs peer: ${c32?.peer ? (c32.sequencesPerSecond / c32.peer.sequencesPerSecond).toFixed(2) : '-'}x at p99 ${c32?.p99Ms?.toFixed(0) ?? '-'} vs ${c32?.peer?.p99Ms?.toFixed(0) ?? '-'} ms (target >= 2x at equal or better p99)`,
   ];
   console.log(`targets: ${lines.join('\n         ')}`);
@@ -420,10 +420,15 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
   printSplit(loadedSplit);
 }
 
+/** A request's mean time outside inference's own queue and model: the hops, the apps, HTTP. */
+function outsideInferenceMs(split: HopSplit): number {
+  return split.roundTripMs - split.inferenceOwnMs;
+}
+
 /** Where a request's time went, hop by hop (measured apart from the rows above). */
 function printSplit(split: HopSplit): void {
   const ms = (key: Exclude<keyof HopSplit, 'concurrency' | 'joined' | 'sent'>) => split[key].toFixed(1);
-  const outside = split.roundTripMs - split.inferenceOwnMs;
+  const outside = outsideInferenceMs(split);
   console.log(
     `c=${split.concurrency} split, mean ms of ${split.joined} requests (of ${split.sent}) by the Kafka timestamps of each hop: client → gateway sends ${ms('intakeMs')}, → ab-router sends ${ms('routerMs')}, ` +
       `→ inference replies ${ms('inferenceMs')} (of which its queue + model ${ms('inferenceOwnMs')}), → client has the answer ${ms('backMs')}; round trip ${ms('roundTripMs')}, ` +
