@@ -152,12 +152,12 @@ async function measureLimit(version: ModelVersion): Promise<{ rows: Row[]; model
 
 let cursor = 0;
 
-/** Every session of `model` running batches of `batchSize` back to back for `seconds`: seq/s, and the steal meanwhile. */
-async function flatOut(model: LoadedModel, sessions: number, batchSize: number): Promise<{ sequencesPerSecond: number; stealPercent?: number }> {
+/** Every session of `model` running batches of `batchSize` back to back for `forSeconds`: seq/s, and the steal meanwhile. */
+async function flatOut(model: LoadedModel, sessions: number, batchSize: number, forSeconds = seconds): Promise<{ sequencesPerSecond: number; stealPercent?: number }> {
   let done = 0;
   const steal = stealMeter();
   const started = performance.now();
-  const until = started + seconds * 1000;
+  const until = started + forSeconds * 1000;
   const loop = async () => {
     while (performance.now() < until) {
       const texts = [];
@@ -176,12 +176,51 @@ async function flatOut(model: LoadedModel, sessions: number, batchSize: number):
  * platform's rows would make those rows read closer to it than they are. The report takes the
  * higher of the two.
  */
-async function limitAgain(version: ModelVersion, at: LimitAt): Promise<Row> {
-  const model = await LoadedModel.load(version, { intraOpThreads: at.intraOpThreads, sessions: at.sessions, thread: 'worker' });
-  try {
-    return { what: `limit again after ours: ${at.sessions}x${at.intraOpThreads}, b${at.batchSize}`, ...(await flatOut(model, at.sessions, at.batchSize)), limitAt: at };
-  } finally {
-    await model.dispose();
+async function limitAgain(pacer: { model: LoadedModel; at: LimitAt }): Promise<Row> {
+  const { model, at } = pacer;
+  return { what: `limit again after ours: ${at.sessions}x${at.intraOpThreads}, b${at.batchSize}`, ...(await flatOut(model, at.sessions, at.batchSize)), limitAt: at };
+}
+
+/** Rounds of an interleaved comparison: each window of the server measured sits between two of the limit. */
+const INTERLEAVED_ROUNDS = 4;
+/** Seconds of each of the limit's windows in an interleaved comparison. */
+const INTERLEAVED_LIMIT_SECONDS = 4;
+
+interface Interleaved {
+  what: string;
+  /** Each window's rate and the limit's rates in the windows just before and after it, seq/s. */
+  rounds: { before: number; rate: number; after: number }[];
+  /** The texts the windows classified over what the limit would have done in them, at the rate measured either side. */
+  ofLimit: number;
+}
+
+/**
+ * `measure`, in windows that alternate with windows of the limit (in-process, at its best layout
+ * and batch size, on `pacer`, loaded in this process beside the idle server). This machine's speed
+ * swings within seconds: in one run the limit read 89 to 152 seq/s over seven 4 s windows a few
+ * seconds apart. A rate divided by a limit measured minutes earlier or later then says as much
+ * about the machine as about the server; one divided by the limit measured around it does not.
+ */
+async function interleaved(what: string, pacer: { model: LoadedModel; at: LimitAt }, measure: () => Promise<LoadResult>): Promise<Interleaved> {
+  const limitRate = async () => (await flatOut(pacer.model, pacer.at.sessions, pacer.at.batchSize, INTERLEAVED_LIMIT_SECONDS)).sequencesPerSecond;
+  const rounds: Interleaved['rounds'] = [];
+  let before = await limitRate();
+  for (let i = 0; i < INTERLEAVED_ROUNDS; i++) {
+    const { sequencesPerSecond: rate } = await measure();
+    const after = await limitRate();
+    rounds.push({ before, rate, after });
+    before = after;
+  }
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  return { what, rounds, ofLimit: sum(rounds.map((r) => r.rate)) / sum(rounds.map((r) => (r.before + r.after) / 2)) };
+}
+
+function printInterleaved(runs: Interleaved[], at: LimitAt): void {
+  console.log(`interleaved with the limit (ORT ${at.sessions}x${at.intraOpThreads} thr, batch ${at.batchSize}, ${INTERLEAVED_LIMIT_SECONDS} s windows): each window's seq/s of the limit's mean rate either side`);
+  for (const run of runs) {
+    const limits = run.rounds.flatMap((r) => [r.before, r.after]);
+    const windows = run.rounds.map((r) => `${r.rate.toFixed(1)} of ${((r.before + r.after) / 2).toFixed(1)}`).join(', ');
+    console.log(`  ${run.what}: ${windows}; in all ${(100 * run.ofLimit).toFixed(0)}% (the limit's windows read ${Math.min(...limits).toFixed(0)}-${Math.max(...limits).toFixed(0)} seq/s)`);
   }
 }
 
@@ -331,27 +370,37 @@ function printCpu(rows: Row[]): void {
 }
 
 /** The issue's targets against this run's figures (reported, not asserted). */
-function printTargets(rows: Row[], limit: number, modelMsAlone: number, aloneOnSolo: boolean, served: { sessions: number; intraOpThreads: number; soloThreads: number }, split: HopSplit): void {
+function printTargets(
+  rows: Row[],
+  limit: number,
+  modelMsAlone: number,
+  aloneOnSolo: boolean,
+  served: { sessions: number; intraOpThreads: number; soloThreads: number },
+  split: HopSplit,
+  side: { ours: Interleaved; kafka: Interleaved; peer: Interleaved },
+): void {
   const row = (prefix: string) => rows.find((r) => r.what.startsWith(prefix));
   const c1 = row('/predict, concurrency 1');
   const c32 = row('/predict, concurrency 32');
   const kafka = rows.filter((r) => r.what.startsWith('Kafka in'));
   const pct = (r: Row | undefined) => (r ? `${((100 * r.sequencesPerSecond) / limit).toFixed(0)}%` : '-');
+  const ofLimit = (run: Interleaved) => `${(100 * run.ofLimit).toFixed(0)}%`;
   // With 32 requests in flight, each of the served layout's sessions runs at most 32 / sessions
   // texts at a time (one session with a thread per core, 32): the model's own throughput there
   // bounds /predict at c=32.
   const atC32 = [`limit: ORT ${served.sessions}x${served.intraOpThreads} thr, batch ${Math.ceil(32 / served.sessions)}`, `limit: ORT 1x${os.availableParallelism()} thr, batch 32`];
   const c32Ceiling = rows.filter((r) => atC32.includes(r.what)).sort((a, b) => b.sequencesPerSecond - a.sequencesPerSecond)[0];
   const lines = [
-    `/predict c=32 ${pct(c32)} of the limit (target >= 85%); the model alone with 32 in flight (${c32Ceiling?.what.replace('limit: ORT ', '') ?? '-'}): ${pct(c32Ceiling)}`,
-    `Kafka path ${kafka.map((r) => `${pct(r)} (${r.what.replace(/.*, /, '')})`).join(', ')} of the limit (target >= 85%)`,
+    `/predict c=32 ${pct(c32)} of the limit (target >= 85%), ${ofLimit(side.ours)} interleaved with it; the model alone with 32 in flight (${c32Ceiling?.what.replace('limit: ORT ', '') ?? '-'}): ${pct(c32Ceiling)}`,
+    `Kafka path ${kafka.map((r) => `${pct(r)} (${r.what.replace(/.*, /, '')})`).join(', ')} of the limit (target >= 85%), ${ofLimit(side.kafka)} interleaved with it (${side.kafka.what.replace(/.*, /, '')})`,
     `p99/p50 at c=32: ${c32?.p99Ms && c32.p50Ms ? (c32.p99Ms / c32.p50Ms).toFixed(2) : '-'} (target <= 3)`,
     `c=1 overhead: p50 ${c1?.p50Ms?.toFixed(1) ?? '-'} ms over the model's own ${modelMsAlone.toFixed(1)} ms for one text${aloneOnSolo ? ` (on the solo session, ${served.soloThreads} thr)` : ''} = ${c1?.p50Ms !== undefined ? (c1.p50Ms - modelMsAlone).toFixed(1) : '-'} ms (target <= 5 ms); ` +
       // The sweep times the model minutes apart from the row, and this machine's speed swings between
       // them (one run timed 22.9 ms there, inference's own 17.1 ms in the split): the split's figure
       // is taken in the same window as the path it is subtracted from.
       `by the split below, the round trip outside inference's own queue + model ${outsideInferenceMs(split).toFixed(1)} ms (mean)`,
-    `c=32 vs peer: ${c32?.peer ? (c32.sequencesPerSecond / c32.peer.sequencesPerSecond).toFixed(2) : '-'}x at p99 ${c32?.p99Ms?.toFixed(0) ?? '-'} vs ${c32?.peer?.p99Ms?.toFixed(0) ?? '-'} ms (target >= 2x at equal or better p99)`,
+    `c=32 vs peer: ${c32?.peer ? (c32.sequencesPerSecond / c32.peer.sequencesPerSecond).toFixed(2) : '-'}x at p99 ${c32?.p99Ms?.toFixed(0) ?? '-'} vs ${c32?.peer?.p99Ms?.toFixed(0) ?? '-'} ms (target >= 2x at equal or better p99); ` +
+      `each interleaved with the limit, ${ofLimit(side.ours)} against ${ofLimit(side.peer)} = ${(side.ours.ofLimit / side.peer.ofLimit).toFixed(2)}x`,
   ];
   console.log(`targets: ${lines.join('\n         ')}`);
 }
@@ -374,50 +423,65 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
   const tokensPerText = meanTokens(version.vocabPath, version.config.maxLength);
   const { rows: limitRows, modelMsAlone, aloneOnSolo, served } = await measureLimit(version);
   const best = limitRows.reduce((a, b) => (b.sequencesPerSecond > a.sequencesPerSecond ? b : a));
-  const platform = await startPlatform({ modelStoreDir: dir, env: { RATE_LIMIT_ENABLED: 'false' } });
-  const watchOurs: WatchedProcess[] = [
-    ...platform.processes.flatMap((p) => (p.child.pid === undefined ? [] : [{ name: p.app, pid: p.child.pid }])),
-    ...(brokerPid === undefined ? [] : [{ name: 'broker', pid: brokerPid }]),
-    LOAD_GENERATOR,
-  ];
-  let ours: { results: LoadResult[]; warmup: string };
-  const viaKafka: LoadResult[] = [];
-  let split: HopSplit;
-  let loadedSplit: HopSplit;
-  let backlog: string;
+  // The limit again, to alternate with the servers' windows (see interleaved).
+  const bestAt = best.limitAt;
+  if (!bestAt) throw new Error(`the limit's best row has no layout: ${best.what}`);
+  const pacer = { model: await LoadedModel.load(version, { intraOpThreads: bestAt.intraOpThreads, sessions: bestAt.sessions, thread: 'worker' }), at: bestAt };
   try {
-    backlog = await waitForBacklog(platform.gatewayUrl);
-    ours = await httpRows(platform.gatewayUrl, watchOurs);
-    for (const window of kafkaWindows) viaKafka.push(await kafkaLoad(kafkaBrokers.split(','), sentences, { window, seconds, watch: watchOurs }));
-    // Clients of its own, after the rows: where a request's time went, from each hop's Kafka
-    // timestamp, for a lone client and at the concurrency the throughput target names.
-    split = await hopSplit(platform.gatewayUrl, kafkaBrokers.split(','), sentences, seconds);
-    loadedSplit = await hopSplit(platform.gatewayUrl, kafkaBrokers.split(','), sentences, seconds, TARGET_CONCURRENCY);
+    const platform = await startPlatform({ modelStoreDir: dir, env: { RATE_LIMIT_ENABLED: 'false' } });
+    const watchOurs: WatchedProcess[] = [
+      ...platform.processes.flatMap((p) => (p.child.pid === undefined ? [] : [{ name: p.app, pid: p.child.pid }])),
+      ...(brokerPid === undefined ? [] : [{ name: 'broker', pid: brokerPid }]),
+      LOAD_GENERATOR,
+    ];
+    let ours: { results: LoadResult[]; warmup: string };
+    const viaKafka: LoadResult[] = [];
+    let split: HopSplit;
+    let loadedSplit: HopSplit;
+    let backlog: string;
+    let oursSide: Interleaved;
+    let kafkaSide: Interleaved;
+    try {
+      backlog = await waitForBacklog(platform.gatewayUrl);
+      ours = await httpRows(platform.gatewayUrl, watchOurs);
+      for (const window of kafkaWindows) viaKafka.push(await kafkaLoad(kafkaBrokers.split(','), sentences, { window, seconds, watch: watchOurs }));
+      // Clients of its own, after the rows: where a request's time went, from each hop's Kafka
+      // timestamp, for a lone client and at the concurrency the throughput target names.
+      split = await hopSplit(platform.gatewayUrl, kafkaBrokers.split(','), sentences, seconds);
+      loadedSplit = await hopSplit(platform.gatewayUrl, kafkaBrokers.split(','), sentences, seconds, TARGET_CONCURRENCY);
+      oursSide = await interleaved(`/predict, concurrency ${TARGET_CONCURRENCY}`, pacer, () => httpLoad(`${platform.gatewayUrl}/predict`, predictOne, { connections: TARGET_CONCURRENCY, seconds }));
+      kafkaSide = await interleaved(`Kafka in → out, ${kafkaWindows[0]} in flight`, pacer, () => kafkaLoad(kafkaBrokers.split(','), sentences, { window: kafkaWindows[0], seconds }));
+    } finally {
+      await platform.stop();
+    }
+    limitRows.push(await limitAgain(pacer));
+    const limit = Math.max(...limitRows.map((r) => r.sequencesPerSecond));
+    const peer = await startPeer(version.dir, port);
+    let theirs: { results: LoadResult[]; warmup: string };
+    let peerSide: Interleaved;
+    try {
+      theirs = await httpRows(peer.url, [{ name: 'peer', pid: peer.pid }, LOAD_GENERATOR]);
+      peerSide = await interleaved(`the peer's /predict, concurrency ${TARGET_CONCURRENCY}`, pacer, () => httpLoad(`${peer.url}/predict`, predictOne, { connections: TARGET_CONCURRENCY, seconds }));
+    } finally {
+      await peer.stop();
+    }
+    const names = [...concurrencies.map((c) => `/predict, concurrency ${c}`), '/predict/batch 32 texts, concurrency 4'];
+    const rows: Row[] = [
+      ...limitRows,
+      ...names.map((what, i) => ({ what, ...ours.results[i], peer: theirs.results[i] })),
+      ...viaKafka.map((result, i) => ({ what: `Kafka in → out, ${kafkaWindows[i]} in flight`, ...result })),
+    ];
+    printTable(`${label} — limit ${limit.toFixed(1)} seq/s (${os.availableParallelism()} cores, ${seconds} s per measurement)`, rows, limit, tokensPerText);
+    console.log(`ours: ${backlog}; ${ours.warmup}`);
+    console.log(`peer: ${theirs.warmup}`);
+    printCpu(rows);
+    printInterleaved([oursSide, kafkaSide, peerSide], pacer.at);
+    printTargets(rows, limit, modelMsAlone, aloneOnSolo, served, split, { ours: oursSide, kafka: kafkaSide, peer: peerSide });
+    printSplit(split);
+    printSplit(loadedSplit);
   } finally {
-    await platform.stop();
+    await pacer.model.dispose();
   }
-  limitRows.push(await limitAgain(version, best.limitAt!));
-  const limit = Math.max(...limitRows.map((r) => r.sequencesPerSecond));
-  const peer = await startPeer(version.dir, port);
-  let theirs: { results: LoadResult[]; warmup: string };
-  try {
-    theirs = await httpRows(peer.url, [{ name: 'peer', pid: peer.pid }, LOAD_GENERATOR]);
-  } finally {
-    await peer.stop();
-  }
-  const names = [...concurrencies.map((c) => `/predict, concurrency ${c}`), '/predict/batch 32 texts, concurrency 4'];
-  const rows: Row[] = [
-    ...limitRows,
-    ...names.map((what, i) => ({ what, ...ours.results[i], peer: theirs.results[i] })),
-    ...viaKafka.map((result, i) => ({ what: `Kafka in → out, ${kafkaWindows[i]} in flight`, ...result })),
-  ];
-  printTable(`${label} — limit ${limit.toFixed(1)} seq/s (${os.availableParallelism()} cores, ${seconds} s per measurement)`, rows, limit, tokensPerText);
-  console.log(`ours: ${backlog}; ${ours.warmup}`);
-  console.log(`peer: ${theirs.warmup}`);
-  printCpu(rows);
-  printTargets(rows, limit, modelMsAlone, aloneOnSolo, served, split);
-  printSplit(split);
-  printSplit(loadedSplit);
 }
 
 /** A request's mean time outside inference's own queue and model: the hops, the apps, HTTP. */
