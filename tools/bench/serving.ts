@@ -185,6 +185,12 @@ async function limitAgain(pacer: { model: LoadedModel; at: LimitAt }): Promise<R
 const INTERLEAVED_ROUNDS = 4;
 /** Seconds of each of the limit's windows in an interleaved comparison. */
 const INTERLEAVED_LIMIT_SECONDS = 4;
+/**
+ * Pause between a server's window and the limit's next one, ms: when the load stops, the platform
+ * still holds up to 32 requests (about 0.3 s of work for the base-shaped model at concurrency 32),
+ * which would otherwise run inside the limit's window and flatter the server.
+ */
+const INTERLEAVED_SETTLE_MS = 1_000;
 
 interface Interleaved {
   what: string;
@@ -207,6 +213,7 @@ async function interleaved(what: string, pacer: { model: LoadedModel; at: LimitA
   let before = await limitRate();
   for (let i = 0; i < INTERLEAVED_ROUNDS; i++) {
     const { sequencesPerSecond: rate } = await measure();
+    await new Promise((resolve) => setTimeout(resolve, INTERLEAVED_SETTLE_MS));
     const after = await limitRate();
     rounds.push({ before, rate, after });
     before = after;
