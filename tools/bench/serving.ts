@@ -176,7 +176,13 @@ async function flatOut(model: LoadedModel, sessions: number, batchSize: number, 
  * platform's rows would make those rows read closer to it than they are. The report takes the
  * higher of the two.
  */
-async function limitAgain(pacer: { model: LoadedModel; at: LimitAt }): Promise<Row> {
+/** The limit's model loaded at one layout, and the batch size it runs there. */
+interface Pacer {
+  model: LoadedModel;
+  at: LimitAt;
+}
+
+async function limitAgain(pacer: Pacer): Promise<Row> {
   const { model, at } = pacer;
   return { what: `limit again after ours: ${at.sessions}x${at.intraOpThreads}, b${at.batchSize}`, ...(await flatOut(model, at.sessions, at.batchSize)), limitAt: at };
 }
@@ -201,14 +207,20 @@ interface Interleaved {
 }
 
 /**
- * `measure`, in windows that alternate with windows of the limit (in-process, at its best layout
- * and batch size, on `pacer`, loaded in this process beside the idle server). This machine's speed
+ * `measure`, in windows that alternate with windows of the limit (in-process, each layout at its
+ * best batch size in the sweep, on `pacers`, loaded in this process beside the idle server; a
+ * window's limit is the higher of the layouts' rates, each timed for its share of the window: the
+ * sweep's best layout and batch size is itself a noisy pick). This machine's speed
  * swings within seconds: in one run the limit read 89 to 152 seq/s over seven 4 s windows a few
  * seconds apart. A rate divided by a limit measured minutes earlier or later then says as much
  * about the machine as about the server; one divided by the limit measured around it does not.
  */
-async function interleaved(what: string, pacer: { model: LoadedModel; at: LimitAt }, measure: () => Promise<LoadResult>): Promise<Interleaved> {
-  const limitRate = async () => (await flatOut(pacer.model, pacer.at.sessions, pacer.at.batchSize, INTERLEAVED_LIMIT_SECONDS)).sequencesPerSecond;
+async function interleaved(what: string, pacers: readonly Pacer[], measure: () => Promise<LoadResult>): Promise<Interleaved> {
+  const limitRate = async () => {
+    let best = 0;
+    for (const { model, at } of pacers) best = Math.max(best, (await flatOut(model, at.sessions, at.batchSize, INTERLEAVED_LIMIT_SECONDS / pacers.length)).sequencesPerSecond);
+    return best;
+  };
   const rounds: Interleaved['rounds'] = [];
   let before = await limitRate();
   for (let i = 0; i < INTERLEAVED_ROUNDS; i++) {
@@ -222,8 +234,9 @@ async function interleaved(what: string, pacer: { model: LoadedModel; at: LimitA
   return { what, rounds, ofLimit: sum(rounds.map((r) => r.rate)) / sum(rounds.map((r) => (r.before + r.after) / 2)) };
 }
 
-function printInterleaved(runs: Interleaved[], at: LimitAt): void {
-  console.log(`interleaved with the limit (ORT ${at.sessions}x${at.intraOpThreads} thr, batch ${at.batchSize}, ${INTERLEAVED_LIMIT_SECONDS} s windows): each window's seq/s of the limit's mean rate either side`);
+function printInterleaved(runs: Interleaved[], pacers: readonly Pacer[]): void {
+  const layouts = pacers.map(({ at }) => `${at.sessions}x${at.intraOpThreads} thr batch ${at.batchSize}`).join(', ');
+  console.log(`interleaved with the limit (the higher of ORT ${layouts}, in ${INTERLEAVED_LIMIT_SECONDS} s windows): each window's seq/s of the limit's mean rate either side`);
   for (const run of runs) {
     const limits = run.rounds.flatMap((r) => [r.before, r.after]);
     const windows = run.rounds.map((r) => `${r.rate.toFixed(1)} of ${((r.before + r.after) / 2).toFixed(1)}`).join(', ');
@@ -433,7 +446,14 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
   // The limit again, to alternate with the servers' windows (see interleaved).
   const bestAt = best.limitAt;
   if (!bestAt) throw new Error(`the limit's best row has no layout: ${best.what}`);
-  const pacer = { model: await LoadedModel.load(version, { intraOpThreads: bestAt.intraOpThreads, sessions: bestAt.sessions, thread: 'worker' }), at: bestAt };
+  // Each layout at its best batch size in the sweep, the best of all first.
+  const pacerAts = [bestAt];
+  for (const row of [...limitRows].sort((a, b) => b.sequencesPerSecond - a.sequencesPerSecond)) {
+    const at = row.limitAt;
+    if (at && !pacerAts.some((p) => p.sessions === at.sessions && p.intraOpThreads === at.intraOpThreads)) pacerAts.push(at);
+  }
+  const pacers: Pacer[] = [];
+  for (const at of pacerAts) pacers.push({ model: await LoadedModel.load(version, { intraOpThreads: at.intraOpThreads, sessions: at.sessions, thread: 'worker' }), at });
   try {
     const platform = await startPlatform({ modelStoreDir: dir, env: { RATE_LIMIT_ENABLED: 'false' } });
     const watchOurs: WatchedProcess[] = [
@@ -456,19 +476,19 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
       // timestamp, for a lone client and at the concurrency the throughput target names.
       split = await hopSplit(platform.gatewayUrl, kafkaBrokers.split(','), sentences, seconds);
       loadedSplit = await hopSplit(platform.gatewayUrl, kafkaBrokers.split(','), sentences, seconds, TARGET_CONCURRENCY);
-      oursSide = await interleaved(`/predict, concurrency ${TARGET_CONCURRENCY}`, pacer, () => httpLoad(`${platform.gatewayUrl}/predict`, predictOne, { connections: TARGET_CONCURRENCY, seconds }));
-      kafkaSide = await interleaved(`Kafka in → out, ${kafkaWindows[0]} in flight`, pacer, () => kafkaLoad(kafkaBrokers.split(','), sentences, { window: kafkaWindows[0], seconds }));
+      oursSide = await interleaved(`/predict, concurrency ${TARGET_CONCURRENCY}`, pacers, () => httpLoad(`${platform.gatewayUrl}/predict`, predictOne, { connections: TARGET_CONCURRENCY, seconds }));
+      kafkaSide = await interleaved(`Kafka in → out, ${kafkaWindows[0]} in flight`, pacers, () => kafkaLoad(kafkaBrokers.split(','), sentences, { window: kafkaWindows[0], seconds }));
     } finally {
       await platform.stop();
     }
-    limitRows.push(await limitAgain(pacer));
+    limitRows.push(await limitAgain(pacers[0]));
     const limit = Math.max(...limitRows.map((r) => r.sequencesPerSecond));
     const peer = await startPeer(version.dir, port);
     let theirs: { results: LoadResult[]; warmup: string };
     let peerSide: Interleaved;
     try {
       theirs = await httpRows(peer.url, [{ name: 'peer', pid: peer.pid }, LOAD_GENERATOR]);
-      peerSide = await interleaved(`the peer's /predict, concurrency ${TARGET_CONCURRENCY}`, pacer, () => httpLoad(`${peer.url}/predict`, predictOne, { connections: TARGET_CONCURRENCY, seconds }));
+      peerSide = await interleaved(`the peer's /predict, concurrency ${TARGET_CONCURRENCY}`, pacers, () => httpLoad(`${peer.url}/predict`, predictOne, { connections: TARGET_CONCURRENCY, seconds }));
     } finally {
       await peer.stop();
     }
@@ -482,12 +502,12 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
     console.log(`ours: ${backlog}; ${ours.warmup}`);
     console.log(`peer: ${theirs.warmup}`);
     printCpu(rows);
-    printInterleaved([oursSide, kafkaSide, peerSide], pacer.at);
+    printInterleaved([oursSide, kafkaSide, peerSide], pacers);
     printTargets(rows, limit, modelMsAlone, aloneOnSolo, served, split, { ours: oursSide, kafka: kafkaSide, peer: peerSide });
     printSplit(split);
     printSplit(loadedSplit);
   } finally {
-    await pacer.model.dispose();
+    await Promise.all(pacers.map((p) => p.model.dispose()));
   }
 }
 
