@@ -170,18 +170,18 @@ async function flatOut(model: LoadedModel, sessions: number, batchSize: number, 
   return { sequencesPerSecond: done / ((performance.now() - started) / 1000), stealPercent: steal.stop() };
 }
 
-/**
- * The limit's best layout and batch size measured again, after the platform's rows: the shared
- * machine's speed drifts within a run, and a limit measured while it was slower than during the
- * platform's rows would make those rows read closer to it than they are. The report takes the
- * higher of the two.
- */
 /** The limit's model loaded at one layout, and the batch size it runs there. */
 interface Pacer {
   model: LoadedModel;
   at: LimitAt;
 }
 
+/**
+ * The limit's best layout and batch size measured again, after the platform's rows: the shared
+ * machine's speed drifts within a run, and a limit measured while it was slower than during the
+ * platform's rows would make those rows read closer to it than they are. The report takes the
+ * higher of the two.
+ */
 async function limitAgain(pacer: Pacer): Promise<Row> {
   const { model, at } = pacer;
   return { what: `limit again after ours: ${at.sessions}x${at.intraOpThreads}, b${at.batchSize}`, ...(await flatOut(model, at.sessions, at.batchSize)), limitAt: at };
@@ -442,19 +442,15 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
   const version = store.readVersion(DEFAULT_MODEL_NAME, store.resolve(DEFAULT_MODEL_NAME, 'production'));
   const tokensPerText = meanTokens(version.vocabPath, version.config.maxLength);
   const { rows: limitRows, modelMsAlone, aloneOnSolo, served } = await measureLimit(version);
-  const best = limitRows.reduce((a, b) => (b.sequencesPerSecond > a.sequencesPerSecond ? b : a));
-  // The limit again, to alternate with the servers' windows (see interleaved).
-  const bestAt = best.limitAt;
-  if (!bestAt) throw new Error(`the limit's best row has no layout: ${best.what}`);
-  // Each layout at its best batch size in the sweep, the best of all first.
-  const pacerAts = [bestAt];
-  for (const row of [...limitRows].sort((a, b) => b.sequencesPerSecond - a.sequencesPerSecond)) {
-    const at = row.limitAt;
+  // The limit again, to alternate with the servers' windows (see interleaved) and for limitAgain:
+  // each layout at its best batch size in the sweep, the best of all first.
+  const pacerAts: LimitAt[] = [];
+  for (const { limitAt: at } of [...limitRows].sort((a, b) => b.sequencesPerSecond - a.sequencesPerSecond)) {
     if (at && !pacerAts.some((p) => p.sessions === at.sessions && p.intraOpThreads === at.intraOpThreads)) pacerAts.push(at);
   }
   const pacers: Pacer[] = [];
-  for (const at of pacerAts) pacers.push({ model: await LoadedModel.load(version, { intraOpThreads: at.intraOpThreads, sessions: at.sessions, thread: 'worker' }), at });
   try {
+    for (const at of pacerAts) pacers.push({ model: await LoadedModel.load(version, { intraOpThreads: at.intraOpThreads, sessions: at.sessions, thread: 'worker' }), at });
     const platform = await startPlatform({ modelStoreDir: dir, env: { RATE_LIMIT_ENABLED: 'false' } });
     const watchOurs: WatchedProcess[] = [
       ...platform.processes.flatMap((p) => (p.child.pid === undefined ? [] : [{ name: p.app, pid: p.child.pid }])),
