@@ -6,7 +6,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 
 const root = path.resolve(__dirname, '..');
 
@@ -41,9 +41,17 @@ function main() {
     process.exit(2);
   }
   installIfNeeded();
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, tool), ...rest], { cwd: root, stdio: 'inherit' });
-  if (result.signal) process.kill(process.pid, result.signal);
-  process.exit(result.status ?? 1);
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, tool), ...rest], { cwd: root, stdio: 'inherit' });
+  // npm, `timeout` and process managers signal this process alone (a terminal's Ctrl-C reaches the
+  // tool as well): pass the signal on, so the tool stops what it started instead of being orphaned.
+  const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of forwarded) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => {
+    if (signal) {
+      for (const s of forwarded) process.removeAllListeners(s);
+      process.kill(process.pid, signal);
+    } else process.exit(code ?? 1);
+  });
 }
 
 main();

@@ -6,6 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { waitForHttp, workspaceRoot } from '../platform/processes';
+import { stopOnSignal } from '../stop-on-signal';
 
 const venv = path.join(workspaceRoot, '.venv', 'bench-peer');
 const python = path.join(venv, 'bin', 'python');
@@ -29,13 +30,15 @@ export async function startPeer(modelDir: string, port: number): Promise<{ url: 
     child.kill('SIGKILL');
     throw new Error('the FastAPI peer did not start');
   }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stopServer = () => {
+    child.kill('SIGTERM');
+    return exited;
+  };
+  const released = stopOnSignal('the FastAPI peer', stopServer);
   return {
     url,
     pid: child.pid!,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
+    stop: () => stopServer().finally(released),
   };
 }

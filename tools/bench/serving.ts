@@ -31,6 +31,7 @@ import { WordPieceTokenizer } from '@mlops/tokenizer';
 import { loadInferenceConfig, servingLayout } from '../../apps/inference/src/config';
 import { startFreshBroker, stopBroker, type BrokerOptions } from '../kafka/broker';
 import { startPlatform } from '../e2e/platform-harness';
+import { stopOnSignal } from '../stop-on-signal';
 import { defaultVocabFile, readVocab, seedRandomModel } from '../models/seed-model';
 import { workspaceRoot } from '../platform/processes';
 import { hopSplit, wakeUpCost, type HopSplit } from './hop-split';
@@ -586,11 +587,14 @@ async function main(): Promise<void> {
   );
   const broker = await startFreshBroker(options);
   process.env.KAFKA_BROKERS = broker.bootstrap;
+  // Left running, the broker would hand this run's topics to the next run.
+  const released = broker.started ? stopOnSignal("the benchmark's broker", () => stopBroker(options)) : () => undefined;
   try {
     if (models[0] !== 'default') console.log(`broker warmed with the default model: ${await warmBroker()}`);
     for (const kind of models) await benchModel(kind, broker.bootstrap, broker.pid, 9100);
   } finally {
     if (broker.started) await stopBroker(options);
+    released();
   }
 }
 

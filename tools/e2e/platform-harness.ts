@@ -11,6 +11,7 @@ import { DEFAULT_MODEL_NAME } from '@mlops/schemas';
 import { seedRandomModel } from '../models/seed-model';
 import { startApp, stopApp, waitForHttp, workspaceRoot, type AppProcess } from '../platform/processes';
 import { freePortBlock } from '../ports';
+import { stopOnSignal } from '../stop-on-signal';
 
 export interface PlatformUnderTest {
   gatewayUrl: string;
@@ -60,7 +61,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   processes.push(startApp('ab-router', { ...common, PORT: String(base + 1), GROUP_ID: `e2e-ab-router-${runId}`, INSTANCE_ID: `e2e-${runId}` }, { quiet: true }));
   processes.push(startApp('gateway', { ...common, PORT: String(base), INSTANCE_ID: `e2e-gw-${runId}` }, { quiet: true }));
   const gatewayUrl = `http://127.0.0.1:${base}`;
-  const stop = async () => {
+  const stopApps = async () => {
     const codes: (number | null)[] = [];
     for (const proc of [...processes].reverse()) {
       await stopApp(proc);
@@ -68,6 +69,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     }
     if (ownStore) fs.rmSync(modelStoreDir, { recursive: true, force: true });
     return codes;
+  };
+  const released = stopOnSignal('the platform under test', stopApps);
+  const stop = async () => {
+    try {
+      return await stopApps();
+    } finally {
+      released();
+    }
   };
   // Every app ready (consumers joined, model loaded), not just the gateway, before traffic.
   const readyUrls = [`${gatewayUrl}/ready`, `http://127.0.0.1:${base + 1}/ready`, `http://127.0.0.1:${base + 2}/ready`];

@@ -13,6 +13,7 @@ import { buildApps } from '../e2e/platform-harness';
 import { seedRandomModel } from '../models/seed-model';
 import { stopApp, waitForHttp, workspaceRoot, type AppProcess } from '../platform/processes';
 import { freePortBlock } from '../ports';
+import { stopOnSignal } from '../stop-on-signal';
 
 export type AppName = 'gateway' | 'ab-router' | 'inference' | 'feature-store';
 
@@ -68,6 +69,9 @@ function spawnApp(spec: PlatformApp): AppProcess {
 }
 
 export class FaultPlatform {
+  /** Ends the registration that stops these apps on a signal (see `stopOnSignal`). */
+  private released: () => void = () => undefined;
+
   private constructor(
     readonly apps: PlatformApp[],
     readonly modelStoreDir: string,
@@ -98,6 +102,7 @@ export class FaultPlatform {
     add('gateway', 'gateway', { INSTANCE_ID: `faults-gw-${runId}`, RATE_LIMIT_ENABLED: 'false', ...options.env?.gateway });
     for (const spec of apps) spec.env.PORT = String(spec.port);
     const platform = new FaultPlatform(apps, modelStoreDir, options.brokers);
+    platform.released = stopOnSignal('the platform under test', () => platform.stopApps());
     for (const spec of apps) spec.process = spawnApp(spec);
     if (!(await platform.waitReady(apps.map((a) => a.name), 120_000))) {
       const statuses = await platform.readinessDetails();
@@ -192,6 +197,14 @@ export class FaultPlatform {
 
   /** SIGTERM to every app still running, gateway first (reverse order of start). */
   async stop(): Promise<void> {
+    try {
+      await this.stopApps();
+    } finally {
+      this.released();
+    }
+  }
+
+  private async stopApps(): Promise<void> {
     for (const spec of [...this.apps].reverse()) if (spec.process) await stopApp(spec.process);
     fs.rmSync(this.modelStoreDir, { recursive: true, force: true });
   }

@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { startBroker, startFreshBroker, stopBroker, type BrokerOptions } from '../kafka/broker';
 import { workspaceRoot } from '../platform/processes';
+import { stopOnSignal } from '../stop-on-signal';
 
 export interface FaultsBroker {
   bootstrap: string;
@@ -37,12 +38,14 @@ export async function useFaultsBroker(): Promise<FaultsBroker> {
   // Fresh storage: an earlier scenario's requests would be replayed to reply topics that are gone.
   const handle = await startFreshBroker(options);
   const owned = handle.started;
+  const released = owned ? stopOnSignal("the fault scenarios' broker", () => stopBroker(options)) : () => undefined;
   return {
     bootstrap: handle.bootstrap,
     stop: async () => void (await stopBroker(options)),
     start: async () => void (await startBroker(options)),
     release: async () => {
       if (owned) await stopBroker(options);
+      released();
     },
   };
 }
