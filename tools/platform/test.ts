@@ -28,8 +28,7 @@ async function main(): Promise<void> {
   const env = services ? { ...process.env, KAFKA_BROKERS: services.kafkaBrokers, REDIS_URL: services.redisUrl } : process.env;
   const child = spawn(process.execPath, [path.join(workspaceRoot, 'tools', 'run-tests.js'), ...args], { cwd: workspaceRoot, env, stdio: 'inherit' });
   const stop = () => child.kill('SIGTERM');
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
   const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 1)));
   await services?.stop();
   process.exit(code);
