@@ -46,6 +46,15 @@ function main() {
   // tool as well): pass the signal on, so the tool stops what it started instead of being orphaned.
   const forwarded = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const signal of forwarded) process.on(signal, () => child.kill(signal));
+  // `npm run` signals the shell it runs scripts in, and the shell dies without passing the signal
+  // on: this process is then orphaned, so the death of its parent stands for a SIGTERM.
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    child.kill('SIGTERM');
+  }, 500);
+  watch.unref();
   child.on('exit', (code, signal) => {
     if (signal) {
       for (const s of forwarded) process.removeAllListeners(s);
