@@ -10,9 +10,10 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /**
  * Runs a tool that registers `stops` (name → ms its stop takes; -1 never ends) in that order and,
- * when `release` names one, unregisters it; then it idles until signalled. Resolves once it is up.
+ * when `stopsItself` names one, stops that one itself; then it idles until signalled. Each stop
+ * appends its name to a log. Resolves once the tool is up.
  */
-async function startTool(stops: Record<string, number>, release?: string) {
+async function startTool(stops: Record<string, number>, stopsItself?: string) {
   const log = path.join(dir, `${Object.keys(stops).join('-')}-${Date.now()}.log`);
   const script = path.join(dir, `tool-${Date.now()}.ts`);
   fs.writeFileSync(
@@ -20,14 +21,15 @@ async function startTool(stops: Record<string, number>, release?: string) {
     `import fs from 'node:fs';
 import { stopOnSignal } from ${JSON.stringify(path.join(__dirname, 'stop-on-signal'))};
 const stops: Record<string, number> = ${JSON.stringify(stops)};
+const ownStops: Promise<void>[] = [];
 for (const [name, ms] of Object.entries(stops)) {
-  const released = stopOnSignal(name, () => new Promise<void>((resolve) => {
+  const stop = stopOnSignal(name, () => new Promise<void>((resolve) => {
     if (ms >= 0) setTimeout(() => { fs.appendFileSync(${JSON.stringify(log)}, name + '\\n'); resolve(); }, ms);
   }));
-  if (name === ${JSON.stringify(release ?? null)}) released();
+  if (name === ${JSON.stringify(stopsItself ?? null)}) ownStops.push(stop());
 }
 setInterval(() => undefined, 1_000);
-console.log('up');
+void Promise.all(ownStops).then(() => console.log('up'));
 `,
   );
   const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -51,11 +53,11 @@ describe('stopOnSignal', () => {
     assert.match(tool.stderr(), /SIGTERM: stopping platform, broker/);
   });
 
-  it('leaves alone what the tool has stopped and released itself', async () => {
+  it('leaves alone what the tool has stopped itself', async () => {
     const tool = await startTool({ broker: 10, peer: 10 }, 'peer');
     tool.child.kill('SIGHUP');
     assert.equal(await tool.exited, 129);
-    assert.deepEqual(tool.stopped(), ['broker']);
+    assert.deepEqual(tool.stopped(), ['peer', 'broker']);
   });
 
   it("takes a terminal's doubled Ctrl-C as one interruption and finishes stopping", async () => {

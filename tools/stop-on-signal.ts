@@ -17,6 +17,9 @@ interface Running {
 
 const EXIT_CODES: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
+/** The signals that ask a tool to stop: Ctrl-C, a kill or process manager, a closed terminal. */
+export const STOP_SIGNALS = Object.keys(EXIT_CODES) as NodeJS.Signals[];
+
 /** Repeats of a signal closer than this to the first are one interruption, ms. */
 const REPEAT_MS = 2_000;
 
@@ -25,24 +28,28 @@ let installed = false;
 let interruptedAt: number | undefined;
 
 /**
- * Registers `stop` for `what` (e.g. "the benchmark's broker") until the returned function is called,
- * which the normal path does once it has stopped the thing itself. `stop` must tolerate being
- * called while, or after, the normal path stops the same thing.
+ * Registers `stop` for `what` (e.g. "the benchmark's broker") and returns the stop the normal path
+ * calls instead: it stops the thing and ends the registration. `stop` must tolerate a second call
+ * while, or after, the first runs (a signal during the normal path's stop).
  */
-export function stopOnSignal(what: string, stop: () => Promise<unknown>): () => void {
+export function stopOnSignal<T>(what: string, stop: () => Promise<T>): () => Promise<T> {
   installHandlers();
   const entry: Running = { what, stop };
   running.push(entry);
-  return () => {
-    const at = running.indexOf(entry);
-    if (at >= 0) running.splice(at, 1);
+  return async () => {
+    try {
+      return await stop();
+    } finally {
+      const at = running.indexOf(entry);
+      if (at >= 0) running.splice(at, 1);
+    }
   };
 }
 
 function installHandlers(): void {
   if (installed) return;
   installed = true;
-  for (const signal of Object.keys(EXIT_CODES) as NodeJS.Signals[]) process.on(signal, () => void interrupted(signal));
+  for (const signal of STOP_SIGNALS) process.on(signal, () => void interrupted(signal));
 }
 
 async function interrupted(signal: NodeJS.Signals): Promise<void> {

@@ -25,20 +25,19 @@ export async function startPeer(modelDir: string, port: number): Promise<{ url: 
     env: { ...process.env, MODEL_DIR: modelDir, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  // From the start: a peer that dies during the run has nothing left to stop.
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   if (!(await waitForHttp(`${url}/health`, 60_000))) {
     child.kill('SIGKILL');
     throw new Error('the FastAPI peer did not start');
   }
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stopServer = () => {
-    child.kill('SIGTERM');
-    return exited;
-  };
-  const released = stopOnSignal('the FastAPI peer', stopServer);
   return {
     url,
     pid: child.pid!,
-    stop: () => stopServer().finally(released),
+    stop: stopOnSignal('the FastAPI peer', () => {
+      child.kill('SIGTERM');
+      return exited;
+    }),
   };
 }

@@ -588,13 +588,12 @@ async function main(): Promise<void> {
   const broker = await startFreshBroker(options);
   process.env.KAFKA_BROKERS = broker.bootstrap;
   // Left running, the broker would hand this run's topics to the next run.
-  const released = broker.started ? stopOnSignal("the benchmark's broker", () => stopBroker(options)) : () => undefined;
+  const stopOwnBroker = broker.started ? stopOnSignal("the benchmark's broker", () => stopBroker(options)) : async () => false;
   try {
     if (models[0] !== 'default') console.log(`broker warmed with the default model: ${await warmBroker()}`);
     for (const kind of models) await benchModel(kind, broker.bootstrap, broker.pid, 9100);
   } finally {
-    if (broker.started) await stopBroker(options);
-    released();
+    await stopOwnBroker();
   }
 }
 

@@ -70,14 +70,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     if (ownStore) fs.rmSync(modelStoreDir, { recursive: true, force: true });
     return codes;
   };
-  const released = stopOnSignal('the platform under test', stopApps);
-  const stop = async () => {
-    try {
-      return await stopApps();
-    } finally {
-      released();
-    }
-  };
+  const stop = stopOnSignal('the platform under test', stopApps);
   // Every app ready (consumers joined, model loaded), not just the gateway, before traffic.
   const readyUrls = [`${gatewayUrl}/ready`, `http://127.0.0.1:${base + 1}/ready`, `http://127.0.0.1:${base + 2}/ready`];
   const ready = await Promise.all(readyUrls.map((url) => waitForHttp(url, 90_000)));

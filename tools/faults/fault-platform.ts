@@ -69,8 +69,8 @@ function spawnApp(spec: PlatformApp): AppProcess {
 }
 
 export class FaultPlatform {
-  /** Ends the registration that stops these apps on a signal (see `stopOnSignal`). */
-  private released: () => void = () => undefined;
+  /** SIGTERM to every app still running, gateway first (reverse order of start); see `stopOnSignal`. */
+  readonly stop = stopOnSignal('the platform under test', () => this.stopApps());
 
   private constructor(
     readonly apps: PlatformApp[],
@@ -102,7 +102,6 @@ export class FaultPlatform {
     add('gateway', 'gateway', { INSTANCE_ID: `faults-gw-${runId}`, RATE_LIMIT_ENABLED: 'false', ...options.env?.gateway });
     for (const spec of apps) spec.env.PORT = String(spec.port);
     const platform = new FaultPlatform(apps, modelStoreDir, options.brokers);
-    platform.released = stopOnSignal('the platform under test', () => platform.stopApps());
     for (const spec of apps) spec.process = spawnApp(spec);
     if (!(await platform.waitReady(apps.map((a) => a.name), 120_000))) {
       const statuses = await platform.readinessDetails();
@@ -192,15 +191,6 @@ export class FaultPlatform {
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
     } catch {
       return 0;
-    }
-  }
-
-  /** SIGTERM to every app still running, gateway first (reverse order of start). */
-  async stop(): Promise<void> {
-    try {
-      await this.stopApps();
-    } finally {
-      this.released();
     }
   }
 

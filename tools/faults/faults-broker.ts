@@ -37,16 +37,12 @@ export async function useFaultsBroker(): Promise<FaultsBroker> {
   const options = faultsBrokerOptions();
   // Fresh storage: an earlier scenario's requests would be replayed to reply topics that are gone.
   const handle = await startFreshBroker(options);
-  const owned = handle.started;
-  const released = owned ? stopOnSignal("the fault scenarios' broker", () => stopBroker(options)) : () => undefined;
+  const stopOwned = handle.started ? stopOnSignal("the fault scenarios' broker", () => stopBroker(options)) : async () => false;
   return {
     bootstrap: handle.bootstrap,
     stop: async () => void (await stopBroker(options)),
     start: async () => void (await startBroker(options)),
-    release: async () => {
-      if (owned) await stopBroker(options);
-      released();
-    },
+    release: async () => void (await stopOwned()),
   };
 }
 

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { startServices } from '../services';
+import { STOP_SIGNALS } from '../stop-on-signal';
 import { ensureModel } from '../models/ensure-model';
 import { startApp, stopApp, waitForHttp, workspaceRoot, type AppProcess } from './processes';
 
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     await services.stop();
     process.exit(code);
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void stopAll(0));
+  for (const signal of STOP_SIGNALS) process.on(signal, () => void stopAll(0));
 
   try {
     await ensureModel({ modelStoreDir });

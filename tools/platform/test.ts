@@ -14,6 +14,7 @@ import pino from 'pino';
 import { createKafka, ensureTopics } from '@mlops/messaging';
 import { platformTopics } from '@mlops/schemas';
 import { startServices } from '../services';
+import { STOP_SIGNALS } from '../stop-on-signal';
 import { workspaceRoot } from './processes';
 
 async function main(): Promise<void> {
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   const env = services ? { ...process.env, KAFKA_BROKERS: services.kafkaBrokers, REDIS_URL: services.redisUrl } : process.env;
   const child = spawn(process.execPath, [path.join(workspaceRoot, 'tools', 'run-tests.js'), ...args], { cwd: workspaceRoot, env, stdio: 'inherit' });
   const stop = () => child.kill('SIGTERM');
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, stop);
+  for (const signal of STOP_SIGNALS) process.on(signal, stop);
   const code = await new Promise<number>((resolve) => child.once('exit', (c) => resolve(c ?? 1)));
   await services?.stop();
   process.exit(code);
