@@ -123,3 +123,49 @@ test('a message the broker cannot take fails alone; the others of its turn are d
   assert.equal(huge.status, 'rejected');
   assert.equal(after.status, 'fulfilled');
 });
+
+/** A producer whose `lingering` topic waits for company (see TopicLinger); disconnected after the test. */
+async function lingeringProducer(t: TestContext, lingering: string, linger: { ms: number; maxMessages: number }): Promise<MessageProducer> {
+  const lingerer = new MessageProducer(kafka, { topicLinger: { [lingering]: linger } });
+  await lingerer.connect();
+  t.after(() => lingerer.disconnect());
+  return lingerer;
+}
+
+async function highOffset(name: string): Promise<string> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(name).finally(() => admin.disconnect());
+  return offsets[0].high;
+}
+
+test('a lingering topic sends what gathered within its linger together; other topics do not wait for it', async (t) => {
+  const lingering = await createdTopic(t, 'test-lingering');
+  const lingerer = await lingeringProducer(t, lingering, { ms: 300, maxMessages: 100 });
+  const started = performance.now();
+  const at = (p: Promise<void>) => p.then(() => performance.now() - started);
+  const first = at(lingerer.send(lingering, { value: { n: 1 } }));
+  const other = at(lingerer.send(topic, { value: { n: 2 } }));
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const second = at(lingerer.send(lingering, { value: { n: 3 } }));
+  const [firstMs, otherMs, secondMs] = await Promise.all([first, other, second]);
+  assert.ok(firstMs >= 300, `the first lingering message went after ${firstMs.toFixed(0)} ms, before its linger`);
+  assert.ok(Math.abs(secondMs - firstMs) < 50, `sent together: ${firstMs.toFixed(0)} and ${secondMs.toFixed(0)} ms`);
+  assert.ok(otherMs < firstMs, `the other topic's message (${otherMs.toFixed(0)} ms) waited for the lingering one (${firstMs.toFixed(0)} ms)`);
+  assert.equal(await highOffset(lingering), '2');
+});
+
+test('a lingering topic sends at once when enough messages have gathered, and a stop sends what still lingers', async (t) => {
+  const lingering = await createdTopic(t, 'test-lingering-full');
+  const lingerer = new MessageProducer(kafka, { topicLinger: { [lingering]: { ms: 60_000, maxMessages: 3 } } });
+  await lingerer.connect();
+  const started = performance.now();
+  await Promise.all([1, 2, 3].map((n) => lingerer.send(lingering, { value: { n } })));
+  assert.ok(performance.now() - started < 5_000, 'three messages end a linger of a minute');
+  // Two more than a full set: they linger until the stop, which sends them.
+  const lingered = Promise.all([4, 5].map((n) => lingerer.send(lingering, { value: { n } })));
+  await lingerer.disconnect();
+  await lingered;
+  assert.ok(performance.now() - started < 10_000, `stopped after ${(performance.now() - started).toFixed(0)} ms, without waiting out the linger`);
+  assert.equal(await highOffset(lingering), '5');
+});

@@ -3,6 +3,9 @@
  * busy service sends few large requests instead of one round trip per message (the `linger`
  * lesson of the Java client), while an idle one adds no delay.
  *
+ * A topic nobody waits on (a log read by monitors) can linger longer (`topicLinger`): its messages
+ * wait until the linger has passed or enough have gathered, and go in one request.
+ *
  * Topics that disappear (a requester's reply topic, deleted when it leaves) are survived. kafkajs
  * keeps every topic it has sent to in its metadata requests, and once one is deleted every later
  * metadata refresh fails: sends to new topics at once, sends to all topics when the metadata ages
@@ -26,6 +29,15 @@ export interface OutgoingMessage {
   value: unknown;
   headers?: Record<string, string>;
   partition?: number;
+}
+
+/**
+ * Lingering on a topic: how long its first queued message waits for company, and how many
+ * messages end the wait early (so a busy topic does not hold many sends, and their callers, open).
+ */
+export interface TopicLinger {
+  ms: number;
+  maxMessages: number;
 }
 
 /** Retries of a reply send that failed for another reason than a missing topic, and the first delay (doubling). */
@@ -147,12 +159,15 @@ export class MessageProducer {
   private readonly replies: RenewableProducer;
   private queue: Pending[] = [];
   private flushScheduled = false;
+  /** Messages to lingering topics (see TopicLinger), and the timer that sends them. */
+  private lingering: Pending[] = [];
+  private lingerTimer: NodeJS.Timeout | null = null;
   /** Topics a send found missing (e.g. a requester's reply topic deleted when it left), until when. */
   private readonly missingUntil = new Map<string, number>();
 
   constructor(
     kafka: Kafka,
-    private readonly options: { lingerMs?: number; compression?: boolean } = {},
+    private readonly options: { topicLinger?: Readonly<Record<string, TopicLinger>>; compression?: boolean } = {},
   ) {
     this.platform = new RenewableProducer(kafka, this.inFlight);
     this.replies = new RenewableProducer(kafka, this.inFlight, true);
@@ -189,28 +204,46 @@ export class MessageProducer {
       this.missingUntil.delete(topic);
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ topic, message, toRequester, resolve, reject });
-      this.scheduleFlush();
+      const pending = { topic, message, toRequester, resolve, reject };
+      const linger = this.options.topicLinger?.[topic];
+      if (linger) this.linger(pending, linger);
+      else {
+        this.queue.push(pending);
+        this.scheduleFlush();
+      }
     });
   }
 
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    const lingerMs = this.options.lingerMs ?? 0;
-    const run = () => {
+    setImmediate(() => {
       this.flushScheduled = false;
-      const flushing = this.flush();
-      this.inFlight.add(flushing);
-      void flushing.finally(() => this.inFlight.delete(flushing));
-    };
-    if (lingerMs > 0) setTimeout(run, lingerMs);
-    else setImmediate(run);
+      this.startFlush(this.queue);
+      this.queue = [];
+    });
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.queue;
-    this.queue = [];
+  private linger(pending: Pending, { ms, maxMessages }: TopicLinger): void {
+    this.lingering.push(pending);
+    if (this.lingering.length >= maxMessages) this.flushLingering();
+    else this.lingerTimer ??= setTimeout(() => this.flushLingering(), ms);
+  }
+
+  private flushLingering(): void {
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = null;
+    this.startFlush(this.lingering);
+    this.lingering = [];
+  }
+
+  private startFlush(batch: Pending[]): void {
+    const flushing = this.flush(batch);
+    this.inFlight.add(flushing);
+    void flushing.finally(() => this.inFlight.delete(flushing));
+  }
+
+  private async flush(batch: Pending[]): Promise<void> {
     if (batch.length === 0) return;
     const byTopic = new Map<string, Pending[]>();
     for (const item of batch) {
@@ -244,8 +277,9 @@ export class MessageProducer {
 
   async disconnect(): Promise<void> {
     // Wait for what is queued or being sent, so nothing accepted is dropped on shutdown.
-    while (this.queue.length > 0 || this.flushScheduled || this.inFlight.size > 0) {
+    while (this.queue.length > 0 || this.flushScheduled || this.lingering.length > 0 || this.inFlight.size > 0) {
       if (this.queue.length > 0 && !this.flushScheduled) this.scheduleFlush();
+      if (this.lingering.length > 0) this.flushLingering();
       await Promise.allSettled([...this.inFlight, new Promise((resolve) => setImmediate(resolve))]);
     }
     await Promise.all([this.platform.disconnect(), this.replies.disconnect()]);
