@@ -41,9 +41,12 @@ export function serverProperties({ port, controllerPort, dataDir }: ServerLayout
     'log.retention.bytes': 256 * 1024 * 1024,
     'log.segment.bytes': 64 * 1024 * 1024,
     'log.retention.check.interval.ms': 60_000, // 1 min
-    // The machine has 2 cores shared with everything else.
-    'num.network.threads': 2,
-    'num.io.threads': 4,
+    // The machine has 2 cores shared with everything else, and one thread of each kind carries
+    // the platform's load here for less CPU: with the base-shaped model at concurrency 32 (about
+    // 270 requests a second to the broker) it spent 0.39-0.42 ms of CPU per text against 0.55-0.59
+    // with 2 network and 4 I/O threads (four alternating runs).
+    'num.network.threads': 1,
+    'num.io.threads': 1,
     'num.recovery.threads.per.data.dir': 1,
   };
   const lines = Object.entries(settings).map(([key, value]) => `${key}=${value}`);
