@@ -77,6 +77,8 @@ interface Row extends Partial<LoadResult> {
   peer?: LoadResult;
   /** For the limit's rows: the layout and batch size measured. */
   limitAt?: LimitAt;
+  /** For ours: texts per model run, on average over the row. */
+  meanModelBatch?: number;
 }
 
 /** A model store the benchmark serves; `temporary` when the benchmark wrote it (removed after use). */
@@ -291,6 +293,13 @@ async function requestLag(opsUrls: string[]): Promise<number> {
   return lag;
 }
 
+/** Sequences and model runs so far, from inference's batch-size histogram (every model version). */
+async function modelRuns(inferenceOpsUrl: string): Promise<{ sequences: number; runs: number }> {
+  const text = await fetch(`${inferenceOpsUrl}/metrics`).then((r) => r.text(), () => '');
+  const total = (series: string) => [...text.matchAll(new RegExp(`^mlops_inference_batch_size_${series}\\{[^}]*\\} (\\S+)`, 'gm'))].reduce((sum, m) => sum + Number(m[1]), 0);
+  return { sequences: total('sum'), runs: total('count') };
+}
+
 /** How long the platform's new consumer groups may take to work through the shared request topics' backlog, ms. */
 const BACKLOG_WAIT_MS = 60_000;
 
@@ -380,14 +389,28 @@ async function warmBroker(): Promise<string> {
   });
 }
 
-async function httpRows(baseUrl: string, watch: readonly WatchedProcess[]): Promise<{ results: LoadResult[]; warmup: string }> {
+type HttpRow = LoadResult & Pick<Row, 'what' | 'meanModelBatch'>;
+
+/**
+ * The HTTP rows. With `inferenceOpsUrl` (ours), each row also says how many texts the model ran
+ * at a time on average (its row warm-up included): a model run costs a fixed part besides its texts,
+ * so the batches a load forms bound how near the limit's best batch size it can come.
+ */
+async function httpRows(baseUrl: string, watch: readonly WatchedProcess[], inferenceOpsUrl?: string): Promise<{ results: HttpRow[]; warmup: string }> {
   const warmup = await warmUp(`${baseUrl}/predict`, predictOne);
-  const results: LoadResult[] = [];
+  const results: HttpRow[] = [];
+  const measure = async (what: string, run: () => Promise<LoadResult>): Promise<void> => {
+    const before = inferenceOpsUrl ? await modelRuns(inferenceOpsUrl) : undefined;
+    const result = await run();
+    const after = inferenceOpsUrl ? await modelRuns(inferenceOpsUrl) : undefined;
+    const runs = before && after ? after.runs - before.runs : 0;
+    results.push({ what, ...result, ...(before && after && runs > 0 ? { meanModelBatch: (after.sequences - before.sequences) / runs } : {}) });
+  };
   for (const connections of concurrencies) {
-    results.push(await httpLoad(`${baseUrl}/predict`, predictOne, { connections, seconds, watch }));
+    await measure(`/predict, concurrency ${connections}`, () => httpLoad(`${baseUrl}/predict`, predictOne, { connections, seconds, watch }));
   }
-  results.push(
-    await httpLoad(`${baseUrl}/predict/batch`, (i) => ({ texts: Array.from({ length: 32 }, (_, k) => sentences[(i * 32 + k) % sentences.length]) }), { connections: 4, seconds, textsPerRequest: 32, watch }),
+  await measure('/predict/batch 32 texts, concurrency 4', () =>
+    httpLoad(`${baseUrl}/predict/batch`, (i) => ({ texts: Array.from({ length: 32 }, (_, k) => sentences[(i * 32 + k) % sentences.length]) }), { connections: 4, seconds, textsPerRequest: 32, watch }),
   );
   return { results, warmup };
 }
@@ -418,12 +441,18 @@ function printCpu(rows: Row[]): void {
   const cells = (values: (number | undefined)[]) => values.map((v) => (v === undefined ? '-' : v.toFixed(2)).padStart(15)).join(' ');
   const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
   console.log('CPU per sequence, ms (all threads of each process, over the measured seconds):');
-  console.log(`${'measurement'.padEnd(40)} ${[...ours, 'total', 'peer', 'peer load gen'].map((c) => c.padStart(15)).join(' ')}`);
+  console.log(`${'measurement'.padEnd(40)} ${[...ours, 'total', 'texts per run', 'peer', 'peer load gen'].map((c) => c.padStart(15)).join(' ')}`);
   for (const r of measured) {
     const cpu = r.cpuMsPerSequence!;
     const peer = r.peer?.cpuMsPerSequence;
-    console.log(`${r.what.padEnd(40)} ${cells([...ours.map((n) => cpu[n]), total(cpu)])} ${peer ? cells([peer.peer, peer[LOAD_GENERATOR.name]]) : ''}`);
+    console.log(`${r.what.padEnd(40)} ${cells([...ours.map((n) => cpu[n]), total(cpu)])} ${(r.meanModelBatch === undefined ? '-' : r.meanModelBatch.toFixed(1)).padStart(15)} ${peer ? cells([peer.peer, peer[LOAD_GENERATOR.name]]) : ''}`);
   }
+  console.log("texts per run: the texts inference's model ran at a time on average over the row (its warm-up second included)");
+}
+
+/** The sweep's rows for the layout inference serves with, by batch size. */
+function servedBatchRows(rows: Row[], served: { sessions: number; intraOpThreads: number }): Row[] {
+  return rows.filter((r) => r.limitAt && r.limitAt.sessions === served.sessions && r.limitAt.intraOpThreads === served.intraOpThreads && !r.what.startsWith('limit again'));
 }
 
 /** The issue's targets against this run's figures (reported, not asserted). */
@@ -451,7 +480,8 @@ function printTargets(
   const atC32 = [`limit: ORT ${served.sessions}x${served.intraOpThreads} thr, batch ${Math.ceil(32 / served.sessions)}`, `limit: ORT 1x${os.availableParallelism()} thr, batch 32`];
   const c32Ceiling = rows.filter((r) => atC32.includes(r.what)).sort((a, b) => b.sequencesPerSecond - a.sequencesPerSecond)[0];
   const lines = [
-    `/predict c=32 ${pct(c32)} of the limit (target >= 85%); ${aroundIt(side.ours)}; the model alone with 32 in flight (${c32Ceiling?.what.replace('limit: ORT ', '') ?? '-'}): ${pct(c32Ceiling)}`,
+    `/predict c=32 ${pct(c32)} of the limit (target >= 85%); ${aroundIt(side.ours)}; the model alone with 32 in flight (${c32Ceiling?.what.replace('limit: ORT ', '') ?? '-'}): ${pct(c32Ceiling)}` +
+      (c32?.meanModelBatch === undefined ? '' : `; inference ran ${c32.meanModelBatch.toFixed(1)} texts per model run there (${servedBatchRows(rows, served).map((r) => `batch ${r.limitAt?.batchSize ?? '?'} alone ${pct(r)}`).join(', ')})`),
     `Kafka path ${kafka.map((r) => `${pct(r)} (${r.what.replace(/.*, /, '')})`).join(', ')} of the limit (target >= 85%); at ${side.kafka.what.replace(/.*, /, '')} ${aroundIt(side.kafka)}`,
     `p99/p50 at c=32: ${c32?.p99Ms && c32.p50Ms ? (c32.p99Ms / c32.p50Ms).toFixed(2) : '-'} (target <= 3)`,
     `c=1 overhead: p50 ${c1?.p50Ms?.toFixed(1) ?? '-'} ms over the model's own ${modelMsAlone.toFixed(1)} ms for one text${aloneOnSolo ? ` (on the solo session, ${served.soloThreads} thr)` : ''} = ${c1?.p50Ms !== undefined ? (c1.p50Ms - modelMsAlone).toFixed(1) : '-'} ms (target <= 5 ms); ` +
@@ -497,7 +527,7 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
       ...(brokerPid === undefined ? [] : [{ name: 'broker', pid: brokerPid }]),
       LOAD_GENERATOR,
     ];
-    let ours: { results: LoadResult[]; warmup: string };
+    let ours: { results: HttpRow[]; warmup: string };
     const viaKafka: LoadResult[] = [];
     let split: HopSplit;
     let loadedSplit: HopSplit;
@@ -506,7 +536,7 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
     let kafkaSide: Interleaved;
     try {
       backlog = await waitForBacklog(platform.gatewayUrl);
-      ours = await httpRows(platform.gatewayUrl, watchOurs);
+      ours = await httpRows(platform.gatewayUrl, watchOurs, `http://127.0.0.1:${Number(new URL(platform.gatewayUrl).port) + 2}`);
       for (const window of kafkaWindows) viaKafka.push(await kafkaLoad(kafkaBrokers.split(','), sentences, { window, seconds, watch: watchOurs }));
       // Clients of its own, after the rows: where a request's time went, from each hop's Kafka
       // timestamp, for a lone client and at the concurrency the throughput target names.
@@ -520,7 +550,7 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
     limitRows.push(await limitAgain(pacers[0]));
     const limit = Math.max(...limitRows.map((r) => r.sequencesPerSecond));
     const peer = await startPeer(version.dir, port);
-    let theirs: { results: LoadResult[]; warmup: string };
+    let theirs: { results: HttpRow[]; warmup: string };
     let peerSide: Interleaved;
     try {
       theirs = await httpRows(peer.url, [{ name: 'peer', pid: peer.pid }, LOAD_GENERATOR]);
@@ -528,10 +558,9 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
     } finally {
       await peer.stop();
     }
-    const names = [...concurrencies.map((c) => `/predict, concurrency ${c}`), '/predict/batch 32 texts, concurrency 4'];
     const rows: Row[] = [
       ...limitRows,
-      ...names.map((what, i) => ({ what, ...ours.results[i], peer: theirs.results[i] })),
+      ...ours.results.map((row, i) => ({ ...row, peer: theirs.results[i] })),
       ...viaKafka.map((result, i) => ({ what: `Kafka in → out, ${kafkaWindows[i]} in flight`, ...result })),
     ];
     printTable(`${label} — limit ${limit.toFixed(1)} seq/s (${os.availableParallelism()} cores, ${seconds} s per measurement)`, rows, limit, tokensPerText);
