@@ -169,3 +169,17 @@ test('a lingering topic sends at once when enough messages have gathered, and a 
   assert.ok(performance.now() - started < 10_000, `stopped after ${(performance.now() - started).toFixed(0)} ms, without waiting out the linger`);
   assert.equal(await highOffset(lingering), '5');
 });
+
+test('each lingering topic waits out its own linger, not one set by another topic', async (t) => {
+  const slow = await createdTopic(t, 'test-lingering-slow');
+  const quick = await createdTopic(t, 'test-lingering-quick');
+  const lingerer = new MessageProducer(kafka, { topicLinger: { [slow]: { ms: 60_000, maxMessages: 100 }, [quick]: { ms: 50, maxMessages: 100 } } });
+  await lingerer.connect();
+  const started = performance.now();
+  const toSlow = lingerer.send(slow, { value: { n: 1 } });
+  await lingerer.send(quick, { value: { n: 2 } });
+  assert.ok(performance.now() - started < 5_000, `the quick topic waited ${(performance.now() - started).toFixed(0)} ms, the slow topic's linger`);
+  await lingerer.disconnect();
+  await toSlow;
+  assert.equal(await highOffset(slow), '1');
+});

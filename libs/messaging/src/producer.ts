@@ -159,9 +159,8 @@ export class MessageProducer {
   private readonly replies: RenewableProducer;
   private queue: Pending[] = [];
   private flushScheduled = false;
-  /** Messages to lingering topics (see TopicLinger), and the timer that sends them. */
-  private lingering: Pending[] = [];
-  private lingerTimer: NodeJS.Timeout | null = null;
+  /** Per lingering topic (see TopicLinger): its messages waiting, and the timer that sends them. */
+  private readonly lingering = new Map<string, { pending: Pending[]; timer: NodeJS.Timeout }>();
   /** Topics a send found missing (e.g. a requester's reply topic deleted when it left), until when. */
   private readonly missingUntil = new Map<string, number>();
 
@@ -225,16 +224,21 @@ export class MessageProducer {
   }
 
   private linger(pending: Pending, { ms, maxMessages }: TopicLinger): void {
-    this.lingering.push(pending);
-    if (this.lingering.length >= maxMessages) this.flushLingering();
-    else this.lingerTimer ??= setTimeout(() => this.flushLingering(), ms);
+    let waiting = this.lingering.get(pending.topic);
+    if (!waiting) {
+      waiting = { pending: [], timer: setTimeout(() => this.flushLingering(pending.topic), ms) };
+      this.lingering.set(pending.topic, waiting);
+    }
+    waiting.pending.push(pending);
+    if (waiting.pending.length >= maxMessages) this.flushLingering(pending.topic);
   }
 
-  private flushLingering(): void {
-    if (this.lingerTimer) clearTimeout(this.lingerTimer);
-    this.lingerTimer = null;
-    this.startFlush(this.lingering);
-    this.lingering = [];
+  private flushLingering(topic: string): void {
+    const waiting = this.lingering.get(topic);
+    if (!waiting) return;
+    clearTimeout(waiting.timer);
+    this.lingering.delete(topic);
+    this.startFlush(waiting.pending);
   }
 
   private startFlush(batch: Pending[]): void {
@@ -277,9 +281,9 @@ export class MessageProducer {
 
   async disconnect(): Promise<void> {
     // Wait for what is queued or being sent, so nothing accepted is dropped on shutdown.
-    while (this.queue.length > 0 || this.flushScheduled || this.lingering.length > 0 || this.inFlight.size > 0) {
+    while (this.queue.length > 0 || this.flushScheduled || this.lingering.size > 0 || this.inFlight.size > 0) {
       if (this.queue.length > 0 && !this.flushScheduled) this.scheduleFlush();
-      if (this.lingering.length > 0) this.flushLingering();
+      for (const topic of [...this.lingering.keys()]) this.flushLingering(topic);
       await Promise.allSettled([...this.inFlight, new Promise((resolve) => setImmediate(resolve))]);
     }
     await Promise.all([this.platform.disconnect(), this.replies.disconnect()]);
