@@ -403,8 +403,8 @@ async function httpRows(baseUrl: string, watch: readonly WatchedProcess[], infer
     const before = inferenceOpsUrl ? await modelRuns(inferenceOpsUrl) : undefined;
     const result = await run();
     const after = inferenceOpsUrl ? await modelRuns(inferenceOpsUrl) : undefined;
-    const runs = before && after ? after.runs - before.runs : 0;
-    results.push({ what, ...result, ...(before && after && runs > 0 ? { meanModelBatch: (after.sequences - before.sequences) / runs } : {}) });
+    const runs = before && after ? { sequences: after.sequences - before.sequences, count: after.runs - before.runs } : undefined;
+    results.push({ what, ...result, ...(runs && runs.count > 0 ? { meanModelBatch: runs.sequences / runs.count } : {}) });
   };
   for (const connections of concurrencies) {
     await measure(`/predict, concurrency ${connections}`, () => httpLoad(`${baseUrl}/predict`, predictOne, { connections, seconds, watch }));
