@@ -131,6 +131,9 @@ for (const env of environments) {
         assert.equal(config.get(app)?.data?.PORT, String(appPorts[app].port));
         assert.match(config.get(app)?.data?.KAFKA_BROKERS ?? '', /^[^,\s]+:\d+(,[^,\s]+:\d+)*$/);
       }
+      // Topics: enough partitions for inference's most replicas, three copies on a three-broker cluster.
+      const topics = { dev: ['0', '1'], staging: ['6', '3'], prod: ['30', '3'] }[env];
+      for (const app of apps) assert.deepEqual([config.get(app)?.data?.KAFKA_PARTITIONS, config.get(app)?.data?.KAFKA_REPLICATION_FACTOR], topics, app);
       assert.equal(config.get('gateway')?.data?.AUTH_MODE, authMode[env]);
       assert.equal(config.get('gateway')?.data?.RATE_LIMIT_REQUESTS_PER_MINUTE, '100');
       assert.match(config.get('inference')?.data?.MAX_BATCH_SIZE ?? '', /^\d+$/);

@@ -26,6 +26,9 @@ const rejected: [string, string[], RegExp][] = [
   ['JWT auth without a signing secret', ['--set', 'gateway.config.auth.mode=jwt'], /needs AUTH_JWT_SECRET/],
   ['an ingress without a host', ['--set', 'gateway.ingress.enabled=true'], /gateway\.ingress\.host is required/],
   ['a writable training-data volume', ['--set', 'featureStore.data=readWrite'], /\/featureStore\/data': value must be one of 'none', 'readOnly'/],
+  ['more inference replicas than partitions to share', ['--set', 'inference.autoscaling.maxReplicas=6'], /inference\.autoscaling\.maxReplicas \(6\) is above the partitions of the topics it consumes \(4\): replicas past 4 would sit idle; set global\.config\.kafka\.partitions to at least 6/],
+  ['fewer partitions than ab-router replicas', ['--set', 'global.config.kafka.partitions=1'], /abRouter\.autoscaling\.maxReplicas \(2\) is above the partitions of the topics it consumes \(1\)/],
+  ['a replication factor of zero', ['--set', 'global.config.kafka.replicationFactor=0'], /\/global\/config\/kafka\/replicationFactor': minimum: got 0, want 1/],
   ['a feature store without its vocabulary volume', ['--set', 'global.data.existingClaim='], /featureStore\.data=readOnly needs the training data and vocabulary volume: set global\.data\.existingClaim/],
 ];
 
@@ -38,6 +41,6 @@ for (const [what, args, message] of rejected) {
 }
 
 test('the same settings pass when the value is right', () => {
-  const result = helm(['template', 'mlops', chartDir, ...valuesArgs('dev'), '--set', 'gateway.replicas=3', '--set', 'gateway.config.auth.mode=jwt', '--set', 'gateway.existingSecret=gateway-auth']);
+  const result = helm(['template', 'mlops', chartDir, ...valuesArgs('dev'), '--set', 'inference.autoscaling.maxReplicas=6', '--set', 'global.config.kafka.partitions=6', '--set', 'gateway.replicas=3', '--set', 'gateway.config.auth.mode=jwt', '--set', 'gateway.existingSecret=gateway-auth']);
   assert.equal(result.status, 0, result.stderr);
 });
