@@ -30,7 +30,7 @@ import { LoadedModel } from '@mlops/onnx-runtime';
 import { WordPieceTokenizer } from '@mlops/tokenizer';
 import { loadInferenceConfig, servingLayout } from '../../apps/inference/src/config';
 import { startFreshBroker, stopBroker, type BrokerOptions } from '../kafka/broker';
-import { startPlatform } from '../e2e/platform-harness';
+import { startPlatform, type PlatformUnderTest } from '../e2e/platform-harness';
 import { stopOnSignal } from '../stop-on-signal';
 import { defaultVocabFile, readVocab, seedRandomModel } from '../models/seed-model';
 import { workspaceRoot } from '../platform/processes';
@@ -309,9 +309,8 @@ const BACKLOG_WAIT_MS = 60_000;
  * gone), so it is not measured as ours. Says how that went, for the report: a backlog still
  * being worked through would run beside the rows.
  */
-async function waitForBacklog(gatewayUrl: string): Promise<string> {
-  const port = Number(new URL(gatewayUrl).port);
-  const opsUrls = [port + 1, port + 2].map((p) => `http://127.0.0.1:${p}`);
+async function waitForBacklog(platform: Pick<PlatformUnderTest, 'abRouterUrl' | 'inferenceUrl'>): Promise<string> {
+  const opsUrls = [platform.abRouterUrl, platform.inferenceUrl];
   const started = Date.now();
   let quietPolls = 0;
   let lag = 0;
@@ -381,7 +380,7 @@ async function warmBroker(): Promise<string> {
   return withStore(defaultStore(), async ({ dir }) => {
     const platform = await startPlatform({ modelStoreDir: dir, env: { RATE_LIMIT_ENABLED: 'false' } });
     try {
-      await waitForBacklog(platform.gatewayUrl);
+      await waitForBacklog(platform);
       return await warmUp(`${platform.gatewayUrl}/predict`, predictOne);
     } finally {
       await platform.stop();
@@ -535,8 +534,8 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
     let oursSide: Interleaved;
     let kafkaSide: Interleaved;
     try {
-      backlog = await waitForBacklog(platform.gatewayUrl);
-      ours = await httpRows(platform.gatewayUrl, watchOurs, `http://127.0.0.1:${Number(new URL(platform.gatewayUrl).port) + 2}`);
+      backlog = await waitForBacklog(platform);
+      ours = await httpRows(platform.gatewayUrl, watchOurs, platform.inferenceUrl);
       for (const window of kafkaWindows) viaKafka.push(await kafkaLoad(kafkaBrokers.split(','), sentences, { window, seconds, watch: watchOurs }));
       // Clients of its own, after the rows: where a request's time went, from each hop's Kafka
       // timestamp, for a lone client and at the concurrency the throughput target names.

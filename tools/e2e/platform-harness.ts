@@ -15,6 +15,9 @@ import { stopOnSignal } from '../stop-on-signal';
 
 export interface PlatformUnderTest {
   gatewayUrl: string;
+  /** The ab-router's and (first) inference replica's own HTTP ports: /ready, /metrics. */
+  abRouterUrl: string;
+  inferenceUrl: string;
   /** The model the apps serve and route by default. */
   modelName: string;
   kafkaBrokers: string;
@@ -72,11 +75,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   };
   const stop = stopOnSignal('the platform under test', stopApps);
   // Every app ready (consumers joined, model loaded), not just the gateway, before traffic.
-  const readyUrls = [`${gatewayUrl}/ready`, `http://127.0.0.1:${base + 1}/ready`, `http://127.0.0.1:${base + 2}/ready`];
+  const abRouterUrl = `http://127.0.0.1:${base + 1}`;
+  const inferenceUrl = `http://127.0.0.1:${base + 2}`;
+  const readyUrls = [gatewayUrl, abRouterUrl, inferenceUrl].map((url) => `${url}/ready`);
   const ready = await Promise.all(readyUrls.map((url) => waitForHttp(url, 90_000)));
   if (!ready.every(Boolean)) {
     await stop();
     throw new Error('the platform did not become ready within 90 s; see .run/logs/');
   }
-  return { gatewayUrl, modelName, kafkaBrokers, modelStoreDir, processes, stop };
+  return { gatewayUrl, abRouterUrl, inferenceUrl, modelName, kafkaBrokers, modelStoreDir, processes, stop };
 }
