@@ -7,7 +7,8 @@
  * Several sessions of one model (`sessions` > 1, each with `intraOpThreads`) run batches side by
  * side. On a small machine shared with other processes, two single-threaded sessions beat one
  * two-threaded session: no barrier between threads waits for a thread the OS preempted, and one
- * session computes while the other's results travel back (README, "Serving performance").
+ * session computes while the other's results travel back (tools/bench/README.md, "What each
+ * change bought").
  *
  * With `soloThreads`, a further session holds all of those threads and runs a batch that arrives
  * while the model is otherwise idle: one text at concurrency 1 then computes on every core (about
