@@ -10,6 +10,11 @@ for (const env of environments) {
   });
 }
 
+test('the chart renders on its own defaults, with no environment file', () => {
+  const result = helm(['template', 'mlops', chartDir]);
+  assert.equal(result.status, 0, result.stderr);
+});
+
 /** `helm template` with one wrong value must stop, and say which key is wrong. */
 const rejected: [string, string[], RegExp][] = [
   ['a negative replica count', ['--set', 'gateway.replicas=-1'], /\/gateway\/replicas': minimum: got -1/],
@@ -29,6 +34,8 @@ const rejected: [string, string[], RegExp][] = [
   ['more inference replicas than partitions to share', ['--set', 'inference.autoscaling.maxReplicas=6'], /inference\.autoscaling\.maxReplicas \(6\) is above the partitions of the topics it consumes \(4\): replicas past 4 would sit idle; set global\.config\.kafka\.partitions to at least 6/],
   ['fewer partitions than ab-router replicas', ['--set', 'global.config.kafka.partitions=1'], /abRouter\.autoscaling\.maxReplicas \(2\) is above the partitions of the topics it consumes \(1\)/],
   ['a replication factor of zero', ['--set', 'global.config.kafka.replicationFactor=0'], /\/global\/config\/kafka\/replicationFactor': minimum: got 0, want 1/],
+  ['an app with partitions of its own', ['--set', 'inference.config.kafka.partitions=30'], /inference\.config\.kafka\.partitions: topics are shared by every app, so their partition count is set once, in global\.config\.kafka\.partitions/],
+  ['an app with a replication factor of its own', ['--set', 'abRouter.config.kafka.replicationFactor=3'], /abRouter\.config\.kafka\.replicationFactor: topics are shared by every app, so their replication factor is set once, in global\.config\.kafka\.replicationFactor/],
   ['a feature store without its vocabulary volume', ['--set', 'global.data.existingClaim='], /featureStore\.data=readOnly needs the training data and vocabulary volume: set global\.data\.existingClaim/],
 ];
 
