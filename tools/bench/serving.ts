@@ -23,6 +23,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { createKafka, deleteTopics } from '@mlops/messaging';
 import { ModelStore, type ModelVersion } from '@mlops/model-registry';
 import { randomDistilBertWeights, writeDistilBertOnnx } from '@mlops/onnx-writer';
 import { DEFAULT_MODEL_NAME } from '@mlops/schemas';
@@ -50,14 +52,20 @@ const { values } = parseArgs({
     models: { type: 'string', default: 'default,base' },
   },
 });
+/** A comma-separated option's items (each has a default, so a missing one is a bug here). */
+function listOption(name: 'concurrency' | 'kafka-windows' | 'batch-sizes' | 'models'): string[] {
+  const value = values[name];
+  if (value === undefined) throw new Error(`--${name} has no value`);
+  return value.split(',');
+}
 const seconds = Number(values.seconds);
-const concurrencies = values.concurrency!.split(',').map(Number);
+const concurrencies = listOption('concurrency').map(Number);
 /** Requests the outside Kafka producer keeps in flight: a steady client, and a backlog (throughput). */
-const kafkaWindows = values['kafka-windows']!.split(',').map(Number);
+const kafkaWindows = listOption('kafka-windows').map(Number);
 /** The concurrency the issue's throughput and p99 targets name; the hop split is also taken there. */
 const TARGET_CONCURRENCY = 32;
 const MODEL_KINDS = ['default', 'base', 'base-padded'];
-const models = values.models!.split(',');
+const models = listOption('models');
 for (const kind of models) if (!MODEL_KINDS.includes(kind)) throw new Error(`--models: unknown model '${kind}' (known: ${MODEL_KINDS.join(', ')})`);
 const sentences = sst2Sentences(4096);
 /** Rounds of each interleaved comparison: each window of the server measured sits between two of the limit's. */
@@ -139,7 +147,7 @@ async function measureLimit(version: ModelVersion): Promise<{ rows: Row[]; model
     const model = await LoadedModel.load(version, { intraOpThreads: layout.intraOpThreads, sessions: layout.sessions, thread: 'worker' });
     const overhead = model.runOverheadTokens;
     console.log(`limit ${layout.sessions}x${layout.intraOpThreads} thr: a run costs ${Number.isFinite(overhead) ? `${overhead.toFixed(0)} padded tokens` : 'more than any padding (batches never split)'}`);
-    for (const batchSize of values['batch-sizes']!.split(',').map(Number)) {
+    for (const batchSize of listOption('batch-sizes').map(Number)) {
       rows.push({ what: `limit: ORT ${layout.sessions}x${layout.intraOpThreads} thr, batch ${batchSize}`, ...(await flatOut(model, layout.sessions, batchSize)), limitAt: { ...layout, batchSize } });
     }
     await model.dispose();
@@ -304,10 +312,11 @@ async function modelRuns(inferenceOpsUrl: string): Promise<{ sequences: number; 
 const BACKLOG_WAIT_MS = 60_000;
 
 /**
- * The platform's new consumer groups start at the beginning of the shared request topics: wait
- * until they have worked through that backlog (earlier runs' requests, whose reply topics may be
- * gone), so it is not measured as ours. Says how that went, for the report: a backlog still
- * being worked through would run beside the rows.
+ * The platform's new consumer groups start at the beginning of the request topics: wait until they
+ * have worked through any backlog there, so it is not measured as ours. Each model's platform
+ * starts on topics `clearTopics` emptied, so this takes two polls unless something else wrote to
+ * them meanwhile. Says how that went, for the report: a backlog still being worked through would
+ * run beside the rows.
  */
 async function waitForBacklog(platform: Pick<PlatformUnderTest, 'abRouterUrl' | 'inferenceUrl'>): Promise<string> {
   const opsUrls = [platform.abRouterUrl, platform.inferenceUrl];
@@ -320,7 +329,37 @@ async function waitForBacklog(platform: Pick<PlatformUnderTest, 'abRouterUrl' | 
     quietPolls = lag === 0 ? quietPolls + 1 : 0;
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  return quietPolls >= 2 ? `earlier requests on the shared topics worked through in ${seconds} s` : `earlier requests NOT worked through in ${seconds} s: ${lag} still waiting when the rows began`;
+  return quietPolls >= 2 ? `request topics quiet after ${seconds} s` : `earlier requests NOT worked through in ${seconds} s: ${lag} still waiting when the rows began`;
+}
+
+/** How long the broker may take to finish deleting the previous platform's topics, ms. */
+const TOPICS_GONE_WAIT_MS = 30_000;
+
+/**
+ * Deletes every topic on the benchmark's broker but Kafka's own (`__consumer_offsets`), and waits
+ * until they are gone, so the next platform starts on empty topics and a broker still warm. Left in
+ * place, the previous model's traffic would be replayed: its requests by the new consumer groups
+ * (a backlog of 150,000 and more after the default model), its `predictions.log` by the ab-router's
+ * metrics, and its `models.events` would name a model store already deleted.
+ */
+async function clearTopics(brokers: string): Promise<string> {
+  const kafka = createKafka({ brokers: brokers.split(','), clientId: 'bench-topic-reset', logger: pino({ level: 'silent' }) });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const ours = (topics: string[]) => topics.filter((topic) => !topic.startsWith('__'));
+    const names = ours(await admin.listTopics());
+    await deleteTopics(kafka, names);
+    const started = Date.now();
+    for (;;) {
+      const left = ours(await admin.listTopics()).filter((topic) => names.includes(topic));
+      if (left.length === 0) return names.length === 0 ? 'no earlier topics on the broker' : `the previous platform's ${names.length} topics deleted in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+      if (Date.now() > started + TOPICS_GONE_WAIT_MS) throw new Error(`the broker still lists ${left.join(', ')} ${TOPICS_GONE_WAIT_MS / 1000} s after deleting them`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /**
@@ -434,15 +473,14 @@ function printTable(title: string, rows: Row[], limit: number, tokensPerText: nu
  * their sum is the throughput; what is not the model is what keeps it from the limit.
  */
 function printCpu(rows: Row[]): void {
-  const measured = rows.filter((r) => r.cpuMsPerSequence && Object.keys(r.cpuMsPerSequence).length > 0);
+  const measured = rows.flatMap((r) => (r.cpuMsPerSequence && Object.keys(r.cpuMsPerSequence).length > 0 ? [{ r, cpu: r.cpuMsPerSequence }] : []));
   if (measured.length === 0) return;
-  const ours = [...new Set(measured.flatMap((r) => Object.keys(r.cpuMsPerSequence!)))];
+  const ours = [...new Set(measured.flatMap(({ cpu }) => Object.keys(cpu)))];
   const cells = (values: (number | undefined)[]) => values.map((v) => (v === undefined ? '-' : v.toFixed(2)).padStart(15)).join(' ');
   const total = (cpu: Record<string, number>) => Object.values(cpu).reduce((a, b) => a + b, 0);
   console.log('CPU per sequence, ms (all threads of each process, over the measured seconds):');
   console.log(`${'measurement'.padEnd(40)} ${[...ours, 'total', 'texts per run', 'peer', 'peer load gen'].map((c) => c.padStart(15)).join(' ')}`);
-  for (const r of measured) {
-    const cpu = r.cpuMsPerSequence!;
+  for (const { r, cpu } of measured) {
     const peer = r.peer?.cpuMsPerSequence;
     console.log(`${r.what.padEnd(40)} ${cells([...ours.map((n) => cpu[n]), total(cpu)])} ${(r.meanModelBatch === undefined ? '-' : r.meanModelBatch.toFixed(1)).padStart(15)} ${peer ? cells([peer.peer, peer[LOAD_GENERATOR.name]]) : ''}`);
   }
@@ -520,6 +558,7 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
   const pacers: Pacer[] = [];
   try {
     for (const at of pacerAts) pacers.push({ model: await LoadedModel.load(version, { intraOpThreads: at.intraOpThreads, sessions: at.sessions, thread: 'worker' }), at });
+    const topics = await clearTopics(kafkaBrokers);
     const platform = await startPlatform({ modelStoreDir: dir, env: { RATE_LIMIT_ENABLED: 'false' } });
     const watchOurs: WatchedProcess[] = [
       ...platform.processes.flatMap((p) => (p.child.pid === undefined ? [] : [{ name: p.app, pid: p.child.pid }])),
@@ -563,7 +602,7 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
       ...viaKafka.map((result, i) => ({ what: `Kafka in → out, ${kafkaWindows[i]} in flight`, ...result })),
     ];
     printTable(`${label} — limit ${limit.toFixed(1)} seq/s (${os.availableParallelism()} cores, ${seconds} s per measurement)`, rows, limit, tokensPerText);
-    console.log(`ours: ${backlog}; ${ours.warmup}`);
+    console.log(`ours: ${topics}; ${backlog}; ${ours.warmup}`);
     console.log(`peer: ${theirs.warmup}`);
     printCpu(rows);
     printInterleaved([oursSide, kafkaSide, peerSide], pacers);
