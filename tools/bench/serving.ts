@@ -31,7 +31,7 @@ import { DEFAULT_MODEL_NAME } from '@mlops/schemas';
 import { LoadedModel } from '@mlops/onnx-runtime';
 import { WordPieceTokenizer } from '@mlops/tokenizer';
 import { loadInferenceConfig, servingLayout } from '../../apps/inference/src/config';
-import { startFreshBroker, stopBroker, type BrokerOptions } from '../kafka/broker';
+import { startFreshBroker, stopBroker, type BrokerHandle, type BrokerOptions } from '../kafka/broker';
 import { startPlatform, type PlatformUnderTest } from '../e2e/platform-harness';
 import { stopOnSignal } from '../stop-on-signal';
 import { defaultVocabFile, readVocab, seedRandomModel } from '../models/seed-model';
@@ -313,9 +313,9 @@ const BACKLOG_WAIT_MS = 60_000;
 
 /**
  * The platform's new consumer groups start at the beginning of the request topics: wait until they
- * have worked through any backlog there, so it is not measured as ours. Each model's platform
- * starts on topics `clearTopics` emptied, so this takes two polls unless something else wrote to
- * them meanwhile. Says how that went, for the report: a backlog still being worked through would
+ * have worked through any backlog there, so it is not measured as ours. On the benchmark's own
+ * broker the topics start empty (clearTopics) and this takes two polls; an outside cluster can
+ * hold anything. Says how that went, for the report: a backlog still being worked through would
  * run beside the rows.
  */
 async function waitForBacklog(platform: Pick<PlatformUnderTest, 'abRouterUrl' | 'inferenceUrl'>): Promise<string> {
@@ -336,7 +336,7 @@ async function waitForBacklog(platform: Pick<PlatformUnderTest, 'abRouterUrl' | 
 const TOPICS_GONE_WAIT_MS = 30_000;
 
 /**
- * Deletes every topic on the benchmark's broker but Kafka's own (`__consumer_offsets`), and waits
+ * Deletes every topic on the benchmark's own broker but Kafka's (`__consumer_offsets`), and waits
  * until they are gone, so the next platform starts on empty topics and a broker still warm. Left in
  * place, the previous model's traffic would be replayed: its requests by the new consumer groups
  * (a backlog of 150,000 and more after the default model), its `predictions.log` by the ab-router's
@@ -347,12 +347,11 @@ async function clearTopics(brokers: string): Promise<string> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const ours = (topics: string[]) => topics.filter((topic) => !topic.startsWith('__'));
-    const names = ours(await admin.listTopics());
+    const names = (await admin.listTopics()).filter((topic) => !topic.startsWith('__'));
     await deleteTopics(kafka, names);
     const started = Date.now();
     for (;;) {
-      const left = ours(await admin.listTopics()).filter((topic) => names.includes(topic));
+      const left = (await admin.listTopics()).filter((topic) => names.includes(topic));
       if (left.length === 0) return names.length === 0 ? 'no earlier topics on the broker' : `the previous platform's ${names.length} topics deleted in ${((Date.now() - started) / 1000).toFixed(1)} s`;
       if (Date.now() > started + TOPICS_GONE_WAIT_MS) throw new Error(`the broker still lists ${left.join(', ')} ${TOPICS_GONE_WAIT_MS / 1000} s after deleting them`);
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -360,6 +359,17 @@ async function clearTopics(brokers: string): Promise<string> {
   } finally {
     await admin.disconnect();
   }
+}
+
+/**
+ * The platform under test on the benchmark's broker. Its own broker's topics are emptied first (see
+ * clearTopics); an outside cluster (KAFKA_BROKERS) is left as it is, and waitForBacklog then
+ * reports whatever backlog the platform met there.
+ */
+async function startBenchPlatform(dir: string, broker: BrokerHandle): Promise<{ platform: PlatformUnderTest; topics: string }> {
+  const topics = broker.external ? 'an outside cluster (KAFKA_BROKERS): its topics left as they are' : await clearTopics(broker.bootstrap);
+  const platform = await startPlatform({ modelStoreDir: dir, env: { RATE_LIMIT_ENABLED: 'false' } });
+  return { platform, topics };
 }
 
 /**
@@ -415,9 +425,9 @@ const predictOne = (i: number) => ({ text: sentences[i % sentences.length] });
  * sampled with perf, its JIT compiler took 7% of the machine's CPU a minute into the load. So a run
  * that does not start with the default model first warms the broker with it, unmeasured.
  */
-async function warmBroker(): Promise<string> {
+async function warmBroker(broker: BrokerHandle): Promise<string> {
   return withStore(defaultStore(), async ({ dir }) => {
-    const platform = await startPlatform({ modelStoreDir: dir, env: { RATE_LIMIT_ENABLED: 'false' } });
+    const { platform } = await startBenchPlatform(dir, broker);
     try {
       await waitForBacklog(platform);
       return await warmUp(`${platform.gatewayUrl}/predict`, predictOne);
@@ -540,11 +550,12 @@ function meanTokens(vocabPath: string, maxLength: number): number {
   return total / sentences.length;
 }
 
-async function benchModel(kind: string, kafkaBrokers: string, brokerPid: number | undefined, port: number): Promise<void> {
-  await withStore(kind === 'default' ? defaultStore() : baseStore(kind === 'base-padded'), (store) => benchStore(store, kafkaBrokers, brokerPid, port));
+async function benchModel(kind: string, broker: BrokerHandle, port: number): Promise<void> {
+  await withStore(kind === 'default' ? defaultStore() : baseStore(kind === 'base-padded'), (store) => benchStore(store, broker, port));
 }
 
-async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brokerPid: number | undefined, port: number): Promise<void> {
+async function benchStore({ dir, label }: BenchStore, broker: BrokerHandle, port: number): Promise<void> {
+  const kafkaBrokers = broker.bootstrap.split(',');
   const store = new ModelStore(dir);
   const version = store.readVersion(DEFAULT_MODEL_NAME, store.resolve(DEFAULT_MODEL_NAME, 'production'));
   const tokensPerText = meanTokens(version.vocabPath, version.config.maxLength);
@@ -558,11 +569,10 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
   const pacers: Pacer[] = [];
   try {
     for (const at of pacerAts) pacers.push({ model: await LoadedModel.load(version, { intraOpThreads: at.intraOpThreads, sessions: at.sessions, thread: 'worker' }), at });
-    const topics = await clearTopics(kafkaBrokers);
-    const platform = await startPlatform({ modelStoreDir: dir, env: { RATE_LIMIT_ENABLED: 'false' } });
+    const { platform, topics } = await startBenchPlatform(dir, broker);
     const watchOurs: WatchedProcess[] = [
       ...platform.processes.flatMap((p) => (p.child.pid === undefined ? [] : [{ name: p.app, pid: p.child.pid }])),
-      ...(brokerPid === undefined ? [] : [{ name: 'broker', pid: brokerPid }]),
+      ...(broker.pid === undefined ? [] : [{ name: 'broker', pid: broker.pid }]),
       LOAD_GENERATOR,
     ];
     let ours: { results: HttpRow[]; warmup: string };
@@ -575,13 +585,13 @@ async function benchStore({ dir, label }: BenchStore, kafkaBrokers: string, brok
     try {
       backlog = await waitForBacklog(platform);
       ours = await httpRows(platform.gatewayUrl, watchOurs, platform.inferenceUrl);
-      for (const window of kafkaWindows) viaKafka.push(await kafkaLoad(kafkaBrokers.split(','), sentences, { window, seconds, watch: watchOurs }));
+      for (const window of kafkaWindows) viaKafka.push(await kafkaLoad(kafkaBrokers, sentences, { window, seconds, watch: watchOurs }));
       // Clients of its own, after the rows: where a request's time went, from each hop's Kafka
       // timestamp, for a lone client and at the concurrency the throughput target names.
-      split = await hopSplit(platform.gatewayUrl, kafkaBrokers.split(','), sentences, seconds);
-      loadedSplit = await hopSplit(platform.gatewayUrl, kafkaBrokers.split(','), sentences, seconds, TARGET_CONCURRENCY);
+      split = await hopSplit(platform.gatewayUrl, kafkaBrokers, sentences, seconds);
+      loadedSplit = await hopSplit(platform.gatewayUrl, kafkaBrokers, sentences, seconds, TARGET_CONCURRENCY);
       oursSide = await interleaved(`/predict, concurrency ${TARGET_CONCURRENCY}`, pacers, () => httpLoad(`${platform.gatewayUrl}/predict`, predictOne, { connections: TARGET_CONCURRENCY, seconds }));
-      kafkaSide = await interleaved(`Kafka in → out, ${kafkaWindows[0]} in flight`, pacers, () => kafkaLoad(kafkaBrokers.split(','), sentences, { window: kafkaWindows[0], seconds }));
+      kafkaSide = await interleaved(`Kafka in → out, ${kafkaWindows[0]} in flight`, pacers, () => kafkaLoad(kafkaBrokers, sentences, { window: kafkaWindows[0], seconds }));
     } finally {
       await platform.stop();
     }
@@ -657,8 +667,8 @@ async function main(): Promise<void> {
   // Left running, the broker would hand this run's topics to the next run.
   const stopOwnBroker = broker.started ? stopOnSignal("the benchmark's broker", () => stopBroker(options)) : async () => false;
   try {
-    if (models[0] !== 'default') console.log(`broker warmed with the default model: ${await warmBroker()}`);
-    for (const kind of models) await benchModel(kind, broker.bootstrap, broker.pid, 9100);
+    if (models[0] !== 'default') console.log(`broker warmed with the default model: ${await warmBroker(broker)}`);
+    for (const kind of models) await benchModel(kind, broker, 9100);
   } finally {
     await stopOwnBroker();
   }
