@@ -1,6 +1,7 @@
 /**
  * `npm test`: unit specs, then integration specs against a real Kafka broker and a real Redis that
  * this command starts (unless KAFKA_BROKERS / REDIS_URL name running ones) and stops afterwards.
+ * They are its own (`testServicesOptions`: other ports, empty storage), not `npm start`'s.
  * Ends with the test runner's `N passed, N failed` line.
  *
  *   npm test                      everything
@@ -13,14 +14,14 @@ import path from 'node:path';
 import pino from 'pino';
 import { createKafka, ensureTopics } from '@mlops/messaging';
 import { platformTopics } from '@mlops/schemas';
-import { startServices } from '../services';
+import { startServices, testServicesOptions } from '../services';
 import { STOP_SIGNALS } from '../stop-on-signal';
 import { workspaceRoot } from './processes';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const unitOnly = args.includes('--unit');
-  const services = unitOnly ? undefined : await startServices({ kafka: true, redis: true });
+  const services = unitOnly ? undefined : await startServices({ kafka: true, redis: true }, testServicesOptions());
   if (services) {
     // The platform's topics exist before any spec runs, as they do once any app has started.
     const kafka = createKafka({ brokers: services.kafkaBrokers.split(','), clientId: 'npm-test', logger: pino({ level: 'silent' }) });

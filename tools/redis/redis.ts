@@ -179,6 +179,19 @@ export function startRedis(options: RedisOptions = {}): Promise<RedisHandle> {
   return manage(config, 'starting', externalHandle, () => startUnlocked(config));
 }
 
+/**
+ * As `startRedis`, for a server in a run folder of a tool's own (`npm test`'s): one not running yet
+ * starts with an empty data folder, so no earlier run's keys are read back.
+ */
+export function startFreshRedis(options: RedisOptions & { runDir: string }): Promise<RedisHandle> {
+  const config = resolve(options);
+  const externalHandle = { redisUrl: config.redisUrl, started: false, external: true };
+  return manage(config, 'starting', externalHandle, () => {
+    if (runningPid(config.pidFile, config.marker) === undefined) fs.rmSync(path.join(config.runDir, 'data'), { recursive: true, force: true });
+    return startUnlocked(config);
+  });
+}
+
 /** SIGTERM (Redis saves its snapshot and exits), a bounded wait, then SIGKILL. Resolves to whether one was running. */
 export function stopRedis(options: RedisOptions = {}): Promise<boolean> {
   const config = resolve(options);
