@@ -90,9 +90,13 @@ function expectedAllocation(experiment: Experiment): Record<string, number> | un
 function allocationUnits(experiment: Experiment): Record<string, number> | undefined {
   if (kindOf(experiment) !== 'ab') return undefined;
   const names = variantNames(experiment);
-  const units = names.map((name) => metricsOf(experiment, name).units);
-  if (units.some((n) => n === undefined) || units.every((n) => n === 0)) return undefined;
-  return Object.fromEntries(names.map((name, i) => [name, units[i]!]));
+  const counted: [string, number][] = [];
+  for (const name of names) {
+    const units = metricsOf(experiment, name).units;
+    if (units === undefined) return undefined;
+    counted.push([name, units]);
+  }
+  return counted.every(([, n]) => n === 0) ? undefined : Object.fromEntries(counted);
 }
 
 function analyse(experiment: Experiment, metric: PrimaryMetric): ExperimentAnalysis | { error: string } {
