@@ -149,7 +149,7 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
     collector,
     counter,
     async start() {
-      await ensureTopics(deps.kafka, platformTopics(), { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor });
+      await ensureTopics(deps.kafka, platformTopics(), { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor, logger: log });
       const aligned = await alignTopicConfig(deps.kafka, TOPICS.experimentsEvents);
       if (aligned.length > 0) log.info({ topic: TOPICS.experimentsEvents.name, keys: aligned }, 'topic config aligned with its spec');
       await producer.connect();

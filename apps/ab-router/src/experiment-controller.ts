@@ -47,6 +47,8 @@ export class ExperimentController {
   private readonly log: Logger;
   private readonly now: () => number;
   private leader = false;
+  /** Partitions of experiments.commands, read at start; the topic table gives it one. */
+  private commandPartitions = 1;
   private seeded = false;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> = Promise.resolve();
@@ -76,7 +78,10 @@ export class ExperimentController {
       },
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ((event: { payload: { memberAssignment: Record<string, number[]> } }) => {
-      this.leader = (event.payload.memberAssignment[TOPICS.experimentsCommands.name] ?? []).length > 0;
+      // Holding every partition, not just one: on a topic with more than one (an outside change),
+      // several replicas would otherwise lead at once, each acting on the same experiments.
+      const held = (event.payload.memberAssignment[TOPICS.experimentsCommands.name] ?? []).length;
+      this.leader = held > 0 && held >= this.commandPartitions;
       this.log.info({ leader: this.leader }, this.leader ? 'leading experiments' : 'standing by for experiments');
     }) as never);
   }
@@ -90,10 +95,29 @@ export class ExperimentController {
   }
 
   async start(): Promise<void> {
+    this.commandPartitions = await this.partitionsOfCommands();
+    if (this.commandPartitions > 1) {
+      this.log.error(
+        { topic: TOPICS.experimentsCommands.name, partitions: this.commandPartitions },
+        `${TOPICS.experimentsCommands.name} has ${this.commandPartitions} partitions, not 1: a replica leads experiments only while it holds all of them, ` +
+          'so with several replicas none may lead. Delete the topic (kafka-topics.sh --delete) and restart the ab-router: it creates it again with one.',
+      );
+    }
     await this.consumer.start();
     this.timer = setInterval(() => {
       this.ticking = this.ticking.then(() => this.tick()).catch((error: unknown) => this.log.error({ err: error }, 'experiment analysis failed'));
     }, this.config.analysisIntervalMs);
+  }
+
+  private async partitionsOfCommands(): Promise<number> {
+    const admin = this.deps.kafka.admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [TOPICS.experimentsCommands.name] });
+      return topics[0]?.partitions.length ?? 1;
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   async stop(): Promise<void> {

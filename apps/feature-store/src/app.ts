@@ -21,6 +21,7 @@ import {
   assertValid,
   deadLetterTopicFor,
   platformTopics,
+  TOPICS,
   type TopicSpec,
 } from '@mlops/schemas';
 import type { FeatureStoreConfig } from './config';
@@ -73,10 +74,21 @@ export interface FeatureStoreApp {
 const MONITOR_TICK_MS = 1000;
 
 /** The topics this instance needs: the platform's, plus any configured in their place (tests use their own). */
+/** The platform topic each configurable topic stands in for. */
+const PLATFORM_TOPIC_OF: Record<keyof FeatureStoreConfig['topics'], TopicSpec> = {
+  predictionsLog: TOPICS.predictionsLog,
+  feedback: TOPICS.feedback,
+  featuresEvents: TOPICS.featuresEvents,
+  trainingRequests: TOPICS.trainingRequests,
+  modelsEvents: TOPICS.modelsEvents,
+};
+
 function topicsToEnsure(topics: FeatureStoreConfig['topics']): TopicSpec[] {
   const platform = platformTopics();
   const known = new Set(platform.map((t) => t.name));
-  const extra = Object.values(topics).filter((name) => !known.has(name)).map((name) => ({ name, key: 'as the platform topic it replaces', partitions: 1 }));
+  // A topic configured in place of a platform topic is created like it (a scale-out one gets KAFKA_PARTITIONS).
+  const replaced = Object.entries(topics).filter(([, name]) => !known.has(name)) as [keyof typeof topics, string][];
+  const extra = replaced.map(([role, name]) => ({ name, key: 'as the platform topic it replaces', partitions: 1, scalesOut: PLATFORM_TOPIC_OF[role].scalesOut ?? false }));
   // models.events has no platform dead-letter topic (its other readers skip what they cannot read), so this reader adds its own.
   const consumed = [...[topics.predictionsLog, topics.feedback].filter((name) => !known.has(name)), topics.modelsEvents];
   return [...platform, ...extra, ...consumed.map((name) => ({ name: deadLetterTopicFor(name), key: 'source key', partitions: 1 }))];
@@ -197,7 +209,7 @@ export function buildFeatureStoreApp(config: FeatureStoreConfig, deps: FeatureSt
       catalog.setMaterialized(views);
       for (const v of views) log.info({ featureView: v.name, version: v.version, storageVersion: v.storageVersion }, 'feature view registered');
       materializer = new Materializer({ views, store, join: new FeedbackJoin(deps.redis, keys, config.materialization.joinWindowMs), labels, registry, clock, limits, outcomes: metrics.events });
-      await ensureTopics(deps.kafka, topicsToEnsure(config.topics), { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor });
+      await ensureTopics(deps.kafka, topicsToEnsure(config.topics), { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor, logger: log });
       await producer.connect();
       await predictionsConsumer.start();
       await feedbackConsumer.start();

@@ -178,7 +178,7 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
     httpApp: app,
     catalog,
     async start() {
-      await ensureTopics(deps.kafka, platformTopics(), { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor });
+      await ensureTopics(deps.kafka, platformTopics(), { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor, logger: log });
       await producer.connect();
       await catalog.start();
       await client.start();

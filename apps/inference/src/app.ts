@@ -173,7 +173,7 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
     opsApp,
     pool,
     async start() {
-      await ensureTopics(deps.kafka, platformTopics(), { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor });
+      await ensureTopics(deps.kafka, platformTopics(), { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor, logger: log });
       await producer.connect();
       await announce(await pool.refresh());
       if (pool.size === 0) log.warn({ modelStoreDir: config.modelStoreDir }, 'no model version to serve yet; waiting for one to be registered');

@@ -175,11 +175,12 @@ export function buildTrainerApp(config: TrainerConfig, deps: TrainerDeps): Train
     outcomes,
     async start() {
       const tuningTopics = [
-        { name: trialTopics.trials, key: 'tuning id / trial id', partitions: 4 },
+        // Trials are shared among the trainer replicas' trial workers, so they scale out.
+        { name: trialTopics.trials, key: 'tuning id / trial id', partitions: 4, scalesOut: true },
         { name: trialTopics.results, key: 'tuning id', partitions: 1 },
       ];
       tuningTopics.push(...tuningTopics.map((t) => ({ name: deadLetterTopicFor(t.name), key: t.key, partitions: 1 })));
-      await ensureTopics(deps.kafka, [...platformTopics(), ...tuningTopics], { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor });
+      await ensureTopics(deps.kafka, [...platformTopics(), ...tuningTopics], { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor, logger: log });
       await producer.connect();
       await trialResults.start();
       await trialWorker.start();

@@ -3,15 +3,16 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { TopicSpec } from '@mlops/schemas';
 
 export interface TopicDefaults {
-  /** Overrides every spec's partition count when > 0 (per environment). */
+  /** When > 0, the partition count of every topic that `scalesOut` (per environment, KAFKA_PARTITIONS). */
   partitions?: number;
   replicationFactor?: number;
+  /** Told when an existing topic's partitions are raised. */
+  logger?: { info(details: object, message: string): void };
 }
 
-/** True when every error of a (possibly aggregate) create failure says the topic exists already. */
-function onlyAlreadyExists(error: unknown): boolean {
-  const errors = (error as { errors?: { type?: string }[] }).errors ?? [error as { type?: string }];
-  return errors.length > 0 && errors.every((e) => e?.type === 'TOPIC_ALREADY_EXISTS');
+/** The partitions `spec` should have: KAFKA_PARTITIONS (when > 0) for a topic that scales out, its own count otherwise. */
+export function wantedPartitions(spec: TopicSpec, defaults: TopicDefaults): number {
+  return spec.scalesOut && defaults.partitions && defaults.partitions > 0 ? defaults.partitions : spec.partitions;
 }
 
 /** Resolves once every partition of `names` has a leader; subscribing earlier fails on a fresh broker. */
@@ -29,30 +30,63 @@ async function waitForLeaders(admin: Admin, names: string[], timeoutMs = 30_000)
   }
 }
 
+/** True when every error of a (possibly aggregate) failure has Kafka error type `type`. */
+function onlyErrorsOfType(error: unknown, type: string): boolean {
+  const errors = (error as { errors?: { type?: string }[] }).errors ?? [error as { type?: string }];
+  return errors.length > 0 && errors.every((e) => e?.type === type);
+}
+
+async function partitionCounts(admin: Admin, names: string[]): Promise<Map<string, number>> {
+  if (names.length === 0) return new Map();
+  const { topics } = await admin.fetchTopicMetadata({ topics: names });
+  return new Map(topics.map((t) => [t.name, t.partitions.length]));
+}
+
+/**
+ * Raises the partitions of existing scale-out topics that have fewer than wanted (Kafka can add
+ * partitions, never remove them). New partitions start empty; a key may map to another partition
+ * from then on, which the request path's per-request keys do not mind.
+ */
+async function growScaleOut(admin: Admin, topics: readonly TopicSpec[], defaults: TopicDefaults): Promise<void> {
+  const scaling = topics.filter((t) => t.scalesOut);
+  const counts = await partitionCounts(admin, scaling.map((t) => t.name));
+  const short = scaling.filter((t) => (counts.get(t.name) ?? 0) < wantedPartitions(t, defaults));
+  if (short.length === 0) return;
+  await admin
+    .createPartitions({ topicPartitions: short.map((t) => ({ topic: t.name, count: wantedPartitions(t, defaults) })) })
+    .catch(async (error: unknown) => {
+      // Another app raised them between our read and our request: fine if they now have enough.
+      if (!onlyErrorsOfType(error, 'INVALID_PARTITIONS')) throw error;
+      const now = await partitionCounts(admin, short.map((t) => t.name));
+      if (short.some((t) => (now.get(t.name) ?? 0) < wantedPartitions(t, defaults))) throw error;
+    });
+  for (const t of short) defaults.logger?.info({ topic: t.name, from: counts.get(t.name), to: wantedPartitions(t, defaults) }, 'topic partitions raised to KAFKA_PARTITIONS');
+  await waitForLeaders(admin, short.map((t) => t.name));
+}
+
 async function createMissing(kafka: Kafka, topics: readonly TopicSpec[], defaults: TopicDefaults): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
     const missing = topics.filter((t) => !existing.has(t.name));
-    if (missing.length === 0) {
-      // They exist, but another app may have created them a moment ago: wait for their leaders.
-      await waitForLeaders(admin, topics.map((t) => t.name));
-      return [];
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: t.name,
+          numPartitions: wantedPartitions(t, defaults),
+          replicationFactor: defaults.replicationFactor ?? 1,
+          configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
+        })),
+      }).catch((error: unknown) => {
+        // Another app created the same topic between our list and create: that is the goal anyway.
+        if (!onlyErrorsOfType(error, 'TOPIC_ALREADY_EXISTS')) throw error;
+      });
     }
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((t) => ({
-        topic: t.name,
-        numPartitions: defaults.partitions && defaults.partitions > 0 ? defaults.partitions : t.partitions,
-        replicationFactor: defaults.replicationFactor ?? 1,
-        configEntries: Object.entries(t.config ?? {}).map(([name, value]) => ({ name, value })),
-      })),
-    }).catch((error: unknown) => {
-      // Another app created the same topic between our list and create: that is the goal anyway.
-      if (!onlyAlreadyExists(error)) throw error;
-    });
+    // Created by us or by another app a moment ago: wait for their leaders.
     await waitForLeaders(admin, topics.map((t) => t.name));
+    await growScaleOut(admin, topics, defaults);
     return missing.map((t) => t.name);
   } finally {
     await admin.disconnect();
@@ -60,7 +94,8 @@ async function createMissing(kafka: Kafka, topics: readonly TopicSpec[], default
 }
 
 /**
- * Creates the topics that do not exist yet; existing ones are left as they are. Apps starting
+ * Creates the topics that do not exist yet and raises scale-out topics with fewer partitions than
+ * wanted (`wantedPartitions`); nothing else about an existing topic changes. Apps starting
  * together on a fresh broker race to create the same topics: a failure while leaders are still
  * being elected ("does not host this topic-partition") is retried, a few times, with a pause.
  */

@@ -59,6 +59,15 @@ test('every consumed topic has a dead-letter topic in the topic table', () => {
   assert.equal(new Set(names).size, names.length, 'topic names are unique');
 });
 
+test('only the request path scales out with KAFKA_PARTITIONS; state and command topics keep one partition', () => {
+  const scaling = platformTopics().filter((t) => t.scalesOut).map((t) => t.name);
+  assert.deepEqual(scaling, ['inference.requests', 'inference.routed', 'predictions.log', 'feedback']);
+  // One partition: the state topics replay in order, and experiments.commands has one leader.
+  for (const single of ['models.events', 'experiments.events', 'experiments.commands']) {
+    assert.equal(platformTopics().find((t) => t.name === single)?.partitions, 1, single);
+  }
+});
+
 test('the OpenAPI document describes every public endpoint with the configured limits', () => {
   const doc = buildOpenApiDocument({ platformVersion: '1.2.3', limits: { maxTextLength: 100, maxBatchSize: 5 } }) as {
     openapi: string;

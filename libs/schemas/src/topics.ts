@@ -6,17 +6,24 @@ export interface TopicSpec {
   name: string;
   /** What the message key is; consumers rely on it for ordering and compaction. */
   key: string;
-  /** Default partition count; environments override it (KAFKA_PARTITIONS). */
+  /** Partition count; for a `scalesOut` topic, environments override it (KAFKA_PARTITIONS). */
   partitions: number;
+  /**
+   * Consumed by replica groups that scale out (the request path): a consumer group gives each
+   * partition to one replica, so KAFKA_PARTITIONS sets its count to cover the largest replica
+   * count. Other topics keep theirs: one partition is what keeps a state topic's replay in order
+   * and gives experiments.commands a single leader.
+   */
+  scalesOut?: boolean;
   /** Broker-side topic config, e.g. compaction for state topics. */
   config?: Record<string, string>;
 }
 
 export const TOPICS = {
-  inferenceRequests: { name: 'inference.requests', key: 'request id or subject id', partitions: 4 },
-  inferenceRouted: { name: 'inference.routed', key: 'request id', partitions: 4 },
-  predictionsLog: { name: 'predictions.log', key: 'request id', partitions: 4 },
-  feedback: { name: 'feedback', key: 'request id', partitions: 2 },
+  inferenceRequests: { name: 'inference.requests', key: 'request id or subject id', partitions: 4, scalesOut: true },
+  inferenceRouted: { name: 'inference.routed', key: 'request id', partitions: 4, scalesOut: true },
+  predictionsLog: { name: 'predictions.log', key: 'request id', partitions: 4, scalesOut: true },
+  feedback: { name: 'feedback', key: 'request id', partitions: 2, scalesOut: true },
   trainingRequests: { name: 'training.requests', key: 'model name', partitions: 1 },
   modelsEvents: {
     name: 'models.events',
