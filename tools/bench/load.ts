@@ -117,7 +117,8 @@ export async function kafkaLoad(brokers: string[], texts: string[], options: { w
   await consumer.run({
     eachBatch: async ({ batch }) => {
       for (const message of batch.messages) {
-        const reply = JSON.parse(message.value!.toString()) as InferenceReply;
+        if (!message.value) continue;
+        const reply = JSON.parse(message.value.toString()) as InferenceReply;
         const started = sentAt.get(reply.requestId);
         if (started === undefined) continue;
         sentAt.delete(reply.requestId);

@@ -25,6 +25,11 @@ export async function startPeer(modelDir: string, port: number): Promise<{ url: 
     env: { ...process.env, MODEL_DIR: modelDir, PORT: String(port) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  const { pid } = child;
+  if (pid === undefined) {
+    child.once('error', () => undefined); // the spawn error comes next; the throw below reports it
+    throw new Error(`${python} did not start: the FastAPI peer cannot run`);
+  }
   // From the start: a peer that dies during the run has nothing left to stop.
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `http://127.0.0.1:${port}`;
@@ -34,7 +39,7 @@ export async function startPeer(modelDir: string, port: number): Promise<{ url: 
   }
   return {
     url,
-    pid: child.pid!,
+    pid,
     stop: stopOnSignal('the FastAPI peer', () => {
       child.kill('SIGTERM');
       return exited;

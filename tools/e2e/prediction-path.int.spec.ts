@@ -90,7 +90,11 @@ test('an outside Kafka producer gets its results on its own reply topic; a bad m
     const replies = new Map<string, InferenceReply>();
     await consumer.connect();
     await consumer.subscribe({ topic: replyTopic, fromBeginning: true });
-    await consumer.run({ eachMessage: async ({ message }) => void replies.set(message.key!.toString(), JSON.parse(message.value!.toString())) });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        if (message.key && message.value) replies.set(message.key.toString(), JSON.parse(message.value.toString()) as InferenceReply);
+      },
+    });
     await producer.connect();
     const good = `outside-${randomUUID()}`;
     const bad = `outside-bad-${randomUUID()}`;

@@ -38,7 +38,8 @@ export function startApp(app: string, env: NodeJS.ProcessEnv, options: { quiet?:
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   for (const stream of [child.stdout, child.stderr]) {
-    readline.createInterface({ input: stream! }).on('line', (line) => {
+    if (!stream) continue; // both are pipes (stdio above); this only narrows the type
+    readline.createInterface({ input: stream }).on('line', (line) => {
       logFile.write(`${line}\n`);
       if (!options.quiet || /"level":"(warn|error|fatal)"/.test(line) || !line.startsWith('{')) console.log(formatLine(app, line));
     });

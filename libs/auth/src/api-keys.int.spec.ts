@@ -18,7 +18,8 @@ test('a created key verifies with its scopes; Redis holds only a salted hash', a
   const { apiKey, record } = await store.create('ci', ['predict', 'feedback']);
   assert.match(apiKey, /^mlk_[a-f0-9]{16}_[A-Za-z0-9_-]{43}$/);
   assert.deepEqual((await store.verify(apiKey))?.scopes, ['predict', 'feedback']);
-  const raw = (await redis.get(prefix + record.keyId))!;
+  const raw = await redis.get(prefix + record.keyId);
+  assert.ok(raw, 'Redis holds a record under the key id');
   assert.ok(!raw.includes(apiKey.split('_').slice(2).join('_')), 'the secret is not stored');
   assert.match(raw, /"salt":"[a-f0-9]{32}"/);
 });
