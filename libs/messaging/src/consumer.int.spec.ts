@@ -18,7 +18,7 @@ import { testBrokers, testTopic } from './testing';
 
 const kafka = createKafka({ brokers: testBrokers(), clientId: 'test-consumer', logger: pino({ level: 'silent' }) });
 /** A topic per test: each reads its own from the beginning. */
-const topics = { pipelined: testTopic('test-consumer-pipelined'), commits: testTopic('test-consumer-commits') };
+const topics = { pipelined: testTopic('test-consumer-pipelined'), commits: testTopic('test-consumer-commits'), raised: testTopic('test-consumer-raised') };
 const Numbered = Type.Object({ n: Type.Integer() });
 const producer = new MessageProducer(kafka);
 
@@ -132,5 +132,36 @@ test('a message per fetch is not a commit per fetch; a stop commits what finishe
   } finally {
     openGate();
     await consumer.stop().catch(() => undefined);
+  }
+});
+
+test('partitions added while the group runs get a reader within metadataMaxAgeMs', { timeout: 60_000 }, async () => {
+  const topic = topics.raised;
+  const seen: number[] = [];
+  const consumer = new ValidatingConsumer({
+    kafka,
+    groupId: `test-raised-${randomUUID()}`,
+    topics: [topic],
+    schema: Numbered,
+    producer,
+    logger: pino({ level: 'silent' }),
+    fromBeginning: true,
+    metadataMaxAgeMs: 2_000,
+    handleBatch: async (messages) => void seen.push(...messages.map((m) => m.value.n)),
+  });
+  await consumer.start();
+  // A producer of its own, so its view of the topic is fresh once the partition exists.
+  const writer = kafka.producer();
+  await writer.connect();
+  try {
+    await producer.send(topic, { value: { n: 1 } });
+    await until(() => seen.includes(1), 'the message on the first partition');
+    // What another app's ensureTopics does at start when KAFKA_PARTITIONS grew.
+    await ensureTopics(kafka, [{ name: topic, key: 'test', partitions: 1, scalesOut: true }], { partitions: 2 });
+    await writer.send({ topic, messages: [{ partition: 1, value: JSON.stringify({ n: 2 }) }] });
+    await until(() => seen.includes(2), 'the message on the added partition', 30_000);
+  } finally {
+    await writer.disconnect();
+    await consumer.stop();
   }
 });

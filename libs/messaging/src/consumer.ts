@@ -84,7 +84,18 @@ export interface ValidatingConsumerOptions<S extends TSchema> {
    * answer. See FETCH_BATCH_BYTES.
    */
   minBytes?: number;
+  /** How old the consumer's view of its topics may grow before it asks again, ms; default PARTITION_CHECK_MS. */
+  metadataMaxAgeMs?: number;
 }
+
+/**
+ * How soon a consumer notices partitions added to its topics, ms (kafkajs `metadataMaxAge`, 5 min
+ * by default): it then rejoins its group and the new partitions get a reader. Apps raise the
+ * scale-out topics to KAFKA_PARTITIONS at start (ensureTopics), and a producer that starts after
+ * that writes to the new partitions at once, so until every group has noticed, what lands there
+ * waits: at most this long instead of five minutes. One metadata request per consumer each time.
+ */
+export const PARTITION_CHECK_MS = 30_000;
 
 /**
  * `minBytes` for a consumer that keeps aggregates: about 150 prediction logs. The ab-router's
@@ -162,6 +173,7 @@ export class ValidatingConsumer<S extends TSchema> {
       heartbeatInterval: 1_000,
       maxWaitTimeInMs: FETCH_WAIT_MS,
       minBytes: options.minBytes ?? 1,
+      metadataMaxAge: options.metadataMaxAgeMs ?? PARTITION_CHECK_MS,
       allowAutoTopicCreation: false,
       // Retriable crashes restart inside kafkajs until we stop; non-retriable ones: see the CRASH handler.
       retry: { retries: 10, restartOnFailure: async () => this.running },
