@@ -1,8 +1,8 @@
 /**
  * HTTP calls become Kafka request/reply: publish to `inference.requests` with this instance's reply
  * topic, wait for the reply by request id until the deadline. The reply topic belongs to this
- * instance alone (one partition, created at start, deleted at stop), so no instance sees another's
- * replies.
+ * instance alone (one partition, an hour's retention, created at start, deleted at stop), so no
+ * instance sees another's replies.
  */
 import type { Kafka } from 'kafkajs';
 import { MessageProducer, PendingReplies, ValidatingConsumer, deleteTopics, ensureTopics } from '@mlops/messaging';
@@ -14,6 +14,7 @@ import {
   TOPICS,
   deadLetterTopicFor,
   replyTopicFor,
+  replyTopicSpec,
   type InferenceRequest,
 } from '@mlops/schemas';
 
@@ -62,7 +63,7 @@ export class PredictionClient {
   }
 
   async start(): Promise<void> {
-    await ensureTopics(this.kafka, [{ name: this.replyTopic, key: 'request id', partitions: 1 }]);
+    await ensureTopics(this.kafka, [replyTopicSpec(this.options.instanceId)]);
     await this.consumer.start();
     this.started = true;
   }

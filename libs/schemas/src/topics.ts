@@ -52,6 +52,18 @@ export function replyTopicFor(requesterId: string): string {
   return `${REPLY_TOPIC_PREFIX}${requesterId}`;
 }
 
+/**
+ * A requester's own reply topic (the gateway's, one per instance), as its requester creates it.
+ * One hour of retention, in segments of an hour (retention only drops closed segments): the
+ * requester's live consumer reads each reply within its deadline, and a requester that crashed
+ * leaves its topic behind. With the broker's default week, every reply the platform ever sent
+ * would stay on disk a week, on every replica.
+ */
+export function replyTopicSpec(requesterId: string): TopicSpec {
+  const hour = String(60 * 60 * 1000);
+  return { name: replyTopicFor(requesterId), key: 'request id', partitions: 1, config: { 'retention.ms': hour, 'segment.ms': hour } };
+}
+
 /** Where a message that cannot be processed goes, with its error and original bytes. */
 export function deadLetterTopicFor(topic: string): string {
   return `${topic}.dlq`;
