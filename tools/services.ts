@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { type BrokerOptions, startBroker, startFreshBroker, stopBroker } from './kafka/broker';
-import { workspaceRoot } from './kafka/daemon';
+import { portFrom, workspaceRoot } from './kafka/daemon';
 import { type RedisOptions, startFreshRedis, startRedis, stopRedis } from './redis/redis';
 
 export interface ServicesWanted {
@@ -46,11 +46,11 @@ export function testServicesOptions(env: NodeJS.ProcessEnv = process.env): Servi
   const runDir = path.join(workspaceRoot, '.run', 'test');
   return {
     kafka: {
-      port: Number(env.TEST_KAFKA_PORT ?? 19092),
-      controllerPort: Number(env.TEST_KAFKA_CONTROLLER_PORT ?? 19093),
+      port: portFrom(env.TEST_KAFKA_PORT, 19092, 'TEST_KAFKA_PORT'),
+      controllerPort: portFrom(env.TEST_KAFKA_CONTROLLER_PORT, 19093, 'TEST_KAFKA_CONTROLLER_PORT'),
       runDir: path.join(runDir, 'kafka'),
     },
-    redis: { port: Number(env.TEST_REDIS_PORT ?? 16479), runDir: path.join(runDir, 'redis') },
+    redis: { port: portFrom(env.TEST_REDIS_PORT, 16479, 'TEST_REDIS_PORT'), runDir: path.join(runDir, 'redis') },
     fresh: true,
   };
 }

@@ -11,6 +11,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import {
   type DaemonConfig,
   type LogLine,
+  emptyDataUnlessRunning,
   isOurProcess,
   logToStderr,
   portFrom,
@@ -233,7 +234,7 @@ export function startBroker(options: BrokerOptions = {}): Promise<BrokerHandle> 
 export function startFreshBroker(options: BrokerOptions & { runDir: string }): Promise<BrokerHandle> {
   const config = resolve(options);
   return manage(config, 'starting', externalHandle(config), () => {
-    if (runningPid(config.pidFile, config.marker) === undefined) fs.rmSync(path.join(config.runDir, 'data'), { recursive: true, force: true });
+    emptyDataUnlessRunning(config);
     return startUnlocked(config);
   });
 }

@@ -104,6 +104,15 @@ export function manage<T>(config: DaemonConfig, verb: string, whenExternal: T, a
   return withLock(path.join(config.runDir, 'start.lock'), action);
 }
 
+/**
+ * Empties the run folder's `data` unless the daemon runs there: a tool's own server (the
+ * benchmark's, the fault scenarios', `npm test`'s) then starts on empty storage. A running one is
+ * left alone, since someone is using it.
+ */
+export function emptyDataUnlessRunning({ runDir, pidFile, marker }: DaemonConfig): void {
+  if (runningPid(pidFile, marker) === undefined) fs.rmSync(path.join(runDir, 'data'), { recursive: true, force: true });
+}
+
 /** Stops the daemon behind the pid file if it is running; resolves to whether one was. */
 export async function stopDaemon({ name, pidFile, marker, stopTimeoutMs, log }: DaemonConfig): Promise<boolean> {
   const pid = runningPid(pidFile, marker);

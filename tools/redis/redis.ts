@@ -11,6 +11,7 @@ import Redis from 'ioredis';
 import {
   type DaemonConfig,
   type LogLine,
+  emptyDataUnlessRunning,
   logToStderr,
   portFrom,
   manage,
@@ -172,11 +173,14 @@ async function startUnlocked(config: Resolved): Promise<RedisHandle> {
   return { redisUrl: config.redisUrl, started: true, external: false, pid };
 }
 
+function externalHandle(config: Resolved): RedisHandle {
+  return { redisUrl: config.redisUrl, started: false, external: true };
+}
+
 /** Starts redis-server unless it runs already, and resolves once PING answers PONG. */
 export function startRedis(options: RedisOptions = {}): Promise<RedisHandle> {
   const config = resolve(options);
-  const externalHandle = { redisUrl: config.redisUrl, started: false, external: true };
-  return manage(config, 'starting', externalHandle, () => startUnlocked(config));
+  return manage(config, 'starting', externalHandle(config), () => startUnlocked(config));
 }
 
 /**
@@ -185,9 +189,8 @@ export function startRedis(options: RedisOptions = {}): Promise<RedisHandle> {
  */
 export function startFreshRedis(options: RedisOptions & { runDir: string }): Promise<RedisHandle> {
   const config = resolve(options);
-  const externalHandle = { redisUrl: config.redisUrl, started: false, external: true };
-  return manage(config, 'starting', externalHandle, () => {
-    if (runningPid(config.pidFile, config.marker) === undefined) fs.rmSync(path.join(config.runDir, 'data'), { recursive: true, force: true });
+  return manage(config, 'starting', externalHandle(config), () => {
+    emptyDataUnlessRunning(config);
     return startUnlocked(config);
   });
 }
