@@ -7,7 +7,7 @@
  * inference apps learn of it. Other replicas keep their consumer in the group, ready to take over.
  */
 import type { Kafka } from 'kafkajs';
-import { ValidatingConsumer, type MessageProducer } from '@mlops/messaging';
+import { ValidatingConsumer, topicPartitionCounts, type MessageProducer } from '@mlops/messaging';
 import { ModelStore, ModelStoreError } from '@mlops/model-registry';
 import { METRICS, type AppMetrics, type Logger } from '@mlops/observability';
 import {
@@ -95,7 +95,7 @@ export class ExperimentController {
   }
 
   async start(): Promise<void> {
-    this.commandPartitions = await this.partitionsOfCommands();
+    this.commandPartitions = (await topicPartitionCounts(this.deps.kafka, [TOPICS.experimentsCommands.name])).get(TOPICS.experimentsCommands.name) ?? 1;
     if (this.commandPartitions > 1) {
       this.log.error(
         { topic: TOPICS.experimentsCommands.name, partitions: this.commandPartitions },
@@ -107,17 +107,6 @@ export class ExperimentController {
     this.timer = setInterval(() => {
       this.ticking = this.ticking.then(() => this.tick()).catch((error: unknown) => this.log.error({ err: error }, 'experiment analysis failed'));
     }, this.config.analysisIntervalMs);
-  }
-
-  private async partitionsOfCommands(): Promise<number> {
-    const admin = this.deps.kafka.admin();
-    await admin.connect();
-    try {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [TOPICS.experimentsCommands.name] });
-      return topics[0]?.partitions.length ?? 1;
-    } finally {
-      await admin.disconnect();
-    }
   }
 
   async stop(): Promise<void> {

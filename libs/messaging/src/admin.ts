@@ -15,13 +15,16 @@ export function wantedPartitions(spec: TopicSpec, defaults: TopicDefaults): numb
   return spec.scalesOut && defaults.partitions && defaults.partitions > 0 ? defaults.partitions : spec.partitions;
 }
 
-/** Resolves once every partition of `names` has a leader; subscribing earlier fails on a fresh broker. */
-async function waitForLeaders(admin: Admin, names: string[], timeoutMs = 30_000): Promise<void> {
+/**
+ * Resolves, once every partition of `names` has a leader (subscribing earlier fails on a fresh
+ * broker), to each topic's partition count.
+ */
+async function waitForLeaders(admin: Admin, names: string[], timeoutMs = 30_000): Promise<Map<string, number>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     try {
       const { topics } = await admin.fetchTopicMetadata({ topics: names });
-      if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      if (topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return new Map(topics.map((t) => [t.name, t.partitions.length]));
     } catch (error) {
       if (Date.now() > until) throw error;
     }
@@ -36,35 +39,31 @@ function onlyErrorsOfType(error: unknown, type: string): boolean {
   return errors.length > 0 && errors.every((e) => e?.type === type);
 }
 
-async function partitionCounts(admin: Admin, names: string[]): Promise<Map<string, number>> {
-  if (names.length === 0) return new Map();
-  const { topics } = await admin.fetchTopicMetadata({ topics: names });
-  return new Map(topics.map((t) => [t.name, t.partitions.length]));
-}
-
 /**
  * Raises the partitions of existing scale-out topics that have fewer than wanted (Kafka can add
  * partitions, never remove them). New partitions start empty; a key may map to another partition
- * from then on, which the request path's per-request keys do not mind.
+ * from then on, which the request path's per-request keys do not mind. `counts`: what the topics
+ * have now.
  */
-async function growScaleOut(admin: Admin, topics: readonly TopicSpec[], defaults: TopicDefaults): Promise<void> {
-  const scaling = topics.filter((t) => t.scalesOut);
-  const counts = await partitionCounts(admin, scaling.map((t) => t.name));
-  const short = scaling.filter((t) => (counts.get(t.name) ?? 0) < wantedPartitions(t, defaults));
+async function growScaleOut(admin: Admin, topics: readonly TopicSpec[], defaults: TopicDefaults, counts: Map<string, number>): Promise<void> {
+  const short = topics.filter((t) => t.scalesOut && (counts.get(t.name) ?? 0) < wantedPartitions(t, defaults));
   if (short.length === 0) return;
-  await admin
-    .createPartitions({ topicPartitions: short.map((t) => ({ topic: t.name, count: wantedPartitions(t, defaults) })) })
-    .catch(async (error: unknown) => {
+  const raisedHere = await admin.createPartitions({ topicPartitions: short.map((t) => ({ topic: t.name, count: wantedPartitions(t, defaults) })) }).then(
+    () => true,
+    async (error: unknown) => {
       // Another app raised them between our read and our request: fine if they now have enough.
       if (!onlyErrorsOfType(error, 'INVALID_PARTITIONS')) throw error;
-      const now = await partitionCounts(admin, short.map((t) => t.name));
+      const now = await waitForLeaders(admin, short.map((t) => t.name));
       if (short.some((t) => (now.get(t.name) ?? 0) < wantedPartitions(t, defaults))) throw error;
-    });
+      return false;
+    },
+  );
+  if (!raisedHere) return;
   for (const t of short) defaults.logger?.info({ topic: t.name, from: counts.get(t.name), to: wantedPartitions(t, defaults) }, 'topic partitions raised to KAFKA_PARTITIONS');
   await waitForLeaders(admin, short.map((t) => t.name));
 }
 
-async function createMissing(kafka: Kafka, topics: readonly TopicSpec[], defaults: TopicDefaults): Promise<string[]> {
+async function createOrGrow(kafka: Kafka, topics: readonly TopicSpec[], defaults: TopicDefaults): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
@@ -85,8 +84,8 @@ async function createMissing(kafka: Kafka, topics: readonly TopicSpec[], default
       });
     }
     // Created by us or by another app a moment ago: wait for their leaders.
-    await waitForLeaders(admin, topics.map((t) => t.name));
-    await growScaleOut(admin, topics, defaults);
+    const counts = await waitForLeaders(admin, topics.map((t) => t.name));
+    await growScaleOut(admin, topics, defaults, counts);
     return missing.map((t) => t.name);
   } finally {
     await admin.disconnect();
@@ -103,12 +102,24 @@ export async function ensureTopics(kafka: Kafka, topics: readonly TopicSpec[], d
   const attempts = 5;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await createMissing(kafka, topics, defaults);
+      return await createOrGrow(kafka, topics, defaults);
     } catch (error) {
       const retriable = (error as { retriable?: boolean }).retriable === true || (error as { errors?: unknown[] }).errors !== undefined;
       if (attempt >= attempts || !retriable) throw error;
       await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
     }
+  }
+}
+
+/** Each topic's partition count, as the broker's metadata has it now. */
+export async function topicPartitionCounts(kafka: Kafka, names: readonly string[]): Promise<Map<string, number>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { topics } = await admin.fetchTopicMetadata({ topics: [...names] });
+    return new Map(topics.map((t) => [t.name, t.partitions.length]));
+  } finally {
+    await admin.disconnect();
   }
 }
 
