@@ -73,7 +73,6 @@ export interface FeatureStoreApp {
 /** Monitors close their windows and volume buckets on this beat. */
 const MONITOR_TICK_MS = 1000;
 
-/** The topics this instance needs: the platform's, plus any configured in their place (tests use their own). */
 /** The platform topic each configurable topic stands in for. */
 const PLATFORM_TOPIC_OF: Record<keyof FeatureStoreConfig['topics'], TopicSpec> = {
   predictionsLog: TOPICS.predictionsLog,
@@ -83,12 +82,13 @@ const PLATFORM_TOPIC_OF: Record<keyof FeatureStoreConfig['topics'], TopicSpec> =
   modelsEvents: TOPICS.modelsEvents,
 };
 
+/** The topics this instance needs: the platform's, plus any configured in their place (tests use their own). */
 function topicsToEnsure(topics: FeatureStoreConfig['topics']): TopicSpec[] {
   const platform = platformTopics();
   const known = new Set(platform.map((t) => t.name));
-  // A topic configured in place of a platform topic is created like it (a scale-out one gets KAFKA_PARTITIONS).
+  // A topic configured in place of a scale-out platform topic scales out too (KAFKA_PARTITIONS).
   const replaced = Object.entries(topics).filter(([, name]) => !known.has(name)) as [keyof typeof topics, string][];
-  const extra = replaced.map(([role, name]) => ({ name, key: 'as the platform topic it replaces', partitions: 1, scalesOut: PLATFORM_TOPIC_OF[role].scalesOut ?? false }));
+  const extra = replaced.map(([role, name]) => ({ name, key: 'as the platform topic it replaces', partitions: 1, scalesOut: PLATFORM_TOPIC_OF[role].scalesOut }));
   // models.events has no platform dead-letter topic (its other readers skip what they cannot read), so this reader adds its own.
   const consumed = [...[topics.predictionsLog, topics.feedback].filter((name) => !known.has(name)), topics.modelsEvents];
   return [...platform, ...extra, ...consumed.map((name) => ({ name: deadLetterTopicFor(name), key: 'source key', partitions: 1 }))];

@@ -13,9 +13,9 @@ import {
   PlatformError,
   TOPICS,
   deadLetterTopicFor,
-  replyTopicFor,
   replyTopicSpec,
   type InferenceRequest,
+  type TopicSpec,
 } from '@mlops/schemas';
 
 export interface PredictionCall {
@@ -28,6 +28,7 @@ export interface PredictionCall {
 
 export class PredictionClient {
   readonly replyTopic: string;
+  private readonly replyTopicSpec: TopicSpec;
   private readonly pending = new PendingReplies();
   private readonly consumer: ValidatingConsumer<typeof InferenceReply>;
   private started = false;
@@ -37,7 +38,8 @@ export class PredictionClient {
     private readonly producer: MessageProducer,
     private readonly options: { instanceId: string; logger: Logger; onDeadLetter?: (topic: string) => void },
   ) {
-    this.replyTopic = replyTopicFor(options.instanceId);
+    this.replyTopicSpec = replyTopicSpec(options.instanceId);
+    this.replyTopic = this.replyTopicSpec.name;
     this.consumer = new ValidatingConsumer({
       kafka,
       groupId: `gateway-${options.instanceId}`,
@@ -63,7 +65,7 @@ export class PredictionClient {
   }
 
   async start(): Promise<void> {
-    await ensureTopics(this.kafka, [replyTopicSpec(this.options.instanceId)]);
+    await ensureTopics(this.kafka, [this.replyTopicSpec]);
     await this.consumer.start();
     this.started = true;
   }
