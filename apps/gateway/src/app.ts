@@ -34,7 +34,8 @@ import { errorMiddleware, sendError, useV2ErrorShape } from './http-errors';
 import { httpMetrics, rememberMountPath } from './http-metrics';
 import { kserveV2Router } from './kserve-v2';
 import { buildGatewayOpenApi } from './openapi-document';
-import { PredictionClient } from './prediction-client';
+import { PredictionClient, replyGroupOf } from './prediction-client';
+import { ReplyTopicJanitor } from './reply-topic-janitor';
 import { createPredictor, predictionRouter } from './prediction-routes';
 import { cors, inFlightCap, responseDeadline, verifyUtf8 } from './protection';
 import { rateLimiters } from './rate-limits';
@@ -85,6 +86,7 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
   const producer = new MessageProducer(deps.kafka);
   const dlq = deps.metrics.metric(METRICS.dlqMessages);
   const client = new PredictionClient(deps.kafka, producer, { instanceId: config.instanceId, logger: log, onDeadLetter: (topic) => dlq.inc({ topic }) });
+  const janitor = new ReplyTopicJanitor({ kafka: deps.kafka, logger: log, ownTopic: client.replyTopic, groupOf: replyGroupOf, intervalMs: config.replyTopicSweepMs });
   const catalog = new ModelCatalog({ kafka: deps.kafka, producer, logger: log, groupPrefix: `gateway-${config.instanceId}` });
   const apiKeys = deps.redis ? new ApiKeyStore(deps.redis, config.auth.apiKeyPrefix) : undefined;
   const audit = new AuditLog(producer, deps.logger);
@@ -182,6 +184,7 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
       await producer.connect();
       await catalog.start();
       await client.start();
+      janitor.start();
       accepting = true;
       log.info({ replyTopic: client.replyTopic, authMode: config.auth.mode, rateLimits: config.rateLimit.enabled }, 'gateway connected to Kafka');
     },
@@ -189,7 +192,7 @@ export function buildGatewayApp(config: GatewayConfig, deps: GatewayDeps): Gatew
       accepting = false;
       await client.drain(graceMs);
       // Side by side: a quiet consumer's stop waits out its fetch in flight (up to a second).
-      await Promise.all([client.stop(), experiments.stop(), opsConsole.stop(), catalog.stop()]);
+      await Promise.all([client.stop(), janitor.stop(), experiments.stop(), opsConsole.stop(), catalog.stop()]);
       await producer.disconnect();
     },
   };

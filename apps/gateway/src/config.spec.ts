@@ -27,3 +27,9 @@ test('AUTH_JWT_SECRET is key `default` (HS256) beside the keys of AUTH_JWT_KEYS'
   const config = loadGatewayConfig({ AUTH_MODE: 'jwt', AUTH_JWT_ISSUER: 'https://i', AUTH_JWT_SECRET: 's'.repeat(32), AUTH_JWT_KEYS: '[{"kid":"rs","algorithm":"RS256","key":"PEM"}]' });
   assert.deepEqual(jwtKeysOf(config).map((k) => [k.kid, k.algorithm]), [['default', 'HS256'], ['rs', 'RS256']]);
 });
+
+test('dead gateways’ reply topics are swept every 10 min by default; REPLY_TOPIC_SWEEP_MS=0 turns it off, a negative value stops the boot', () => {
+  assert.equal(loadGatewayConfig({}).replyTopicSweepMs, 600_000);
+  assert.equal(loadGatewayConfig({ REPLY_TOPIC_SWEEP_MS: '0' }).replyTopicSweepMs, 0);
+  assert.throws(() => loadGatewayConfig({ REPLY_TOPIC_SWEEP_MS: '-1' }), /replyTopicSweepMs|REPLY_TOPIC_SWEEP_MS/);
+});

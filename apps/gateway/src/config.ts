@@ -82,6 +82,11 @@ export const GatewayConfigSchema = Type.Object(
      * Bounds memory: at most maxInFlight x bodyLimitBytes of bodies (256 MiB with the defaults).
      */
     maxInFlight: Type.Integer({ minimum: 1, default: 1024 }),
+    /**
+     * How often this gateway looks for reply topics left by gateways that died without a clean
+     * stop, ms; such a topic goes one to two intervals after its gateway. 0: never.
+     */
+    replyTopicSweepMs: Type.Integer({ minimum: 0, default: 600_000 }),
     shutdownGraceMs: ShutdownGraceMs,
   },
   { additionalProperties: false },

@@ -1,8 +1,8 @@
 /**
  * HTTP calls become Kafka request/reply: publish to `inference.requests` with this instance's reply
  * topic, wait for the reply by request id until the deadline. The reply topic belongs to this
- * instance alone (one partition, an hour's retention, created at start, deleted at stop), so no
- * instance sees another's replies.
+ * instance alone (one partition, an hour's retention, created at start, deleted at stop, or by a
+ * live gateway's ReplyTopicJanitor after a crash), so no instance sees another's replies.
  */
 import type { Kafka } from 'kafkajs';
 import { MessageProducer, PendingReplies, ValidatingConsumer, deleteTopics, ensureTopics } from '@mlops/messaging';
@@ -26,6 +26,11 @@ export interface PredictionCall {
   deadline: number;
 }
 
+/** The consumer group that reads instance `instanceId`'s reply topic. */
+export function replyGroupOf(instanceId: string): string {
+  return `gateway-${instanceId}`;
+}
+
 export class PredictionClient {
   readonly replyTopic: string;
   private readonly replyTopicSpec: TopicSpec;
@@ -42,7 +47,7 @@ export class PredictionClient {
     this.replyTopic = this.replyTopicSpec.name;
     this.consumer = new ValidatingConsumer({
       kafka,
-      groupId: `gateway-${options.instanceId}`,
+      groupId: replyGroupOf(options.instanceId),
       topics: [this.replyTopic],
       schema: InferenceReply,
       producer,
