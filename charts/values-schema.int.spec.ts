@@ -1,6 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { TOPICS } from '@mlops/schemas';
 import { chartDir, environments, helm, valuesArgs } from './testing/helm';
+
+/**
+ * validate.yaml cannot read the topic table, so it repeats the request path's partition count;
+ * the refusal below expects the table's count, so the two cannot drift apart unnoticed.
+ */
+const requestPathPartitions = TOPICS.inferenceRequests.partitions;
+
+test('the request-path topics share the one partition count validate.yaml repeats', () => {
+  assert.deepEqual([TOPICS.inferenceRouted.partitions, TOPICS.predictionsLog.partitions], [requestPathPartitions, requestPathPartitions]);
+});
 
 for (const env of environments) {
   test(`helm lint --strict passes with values-${env}.yaml`, () => {
@@ -31,7 +42,11 @@ const rejected: [string, string[], RegExp][] = [
   ['JWT auth without a signing secret', ['--set', 'gateway.config.auth.mode=jwt'], /needs AUTH_JWT_SECRET/],
   ['an ingress without a host', ['--set', 'gateway.ingress.enabled=true'], /gateway\.ingress\.host is required/],
   ['a writable training-data volume', ['--set', 'featureStore.data=readWrite'], /\/featureStore\/data': value must be one of 'none', 'readOnly'/],
-  ['more inference replicas than partitions to share', ['--set', 'inference.autoscaling.maxReplicas=6'], /inference\.autoscaling\.maxReplicas \(6\) is above the partitions of the topics it consumes \(4\): replicas past 4 would sit idle; set global\.config\.kafka\.partitions to at least 6/],
+  [
+    'more inference replicas than partitions to share',
+    ['--set', `inference.autoscaling.maxReplicas=${requestPathPartitions + 2}`],
+    new RegExp(`inference\\.autoscaling\\.maxReplicas \\(${requestPathPartitions + 2}\\) is above the partitions of the topics it consumes \\(${requestPathPartitions}\\): replicas past ${requestPathPartitions} would sit idle; set global\\.config\\.kafka\\.partitions to at least ${requestPathPartitions + 2}`),
+  ],
   ['fewer partitions than ab-router replicas', ['--set', 'global.config.kafka.partitions=1'], /abRouter\.autoscaling\.maxReplicas \(2\) is above the partitions of the topics it consumes \(1\)/],
   ['a replication factor of zero', ['--set', 'global.config.kafka.replicationFactor=0'], /\/global\/config\/kafka\/replicationFactor': minimum: got 0, want 1/],
   ['an app with partitions of its own', ['--set', 'inference.config.kafka.partitions=30'], /inference\.config\.kafka\.partitions: topics are shared by every app, so their partition count is set once, in global\.config\.kafka\.partitions/],
@@ -51,3 +66,4 @@ test('the same settings pass when the value is right', () => {
   const result = helm(['template', 'mlops', chartDir, ...valuesArgs('dev'), '--set', 'inference.autoscaling.maxReplicas=6', '--set', 'global.config.kafka.partitions=6', '--set', 'gateway.replicas=3', '--set', 'gateway.config.auth.mode=jwt', '--set', 'gateway.existingSecret=gateway-auth']);
   assert.equal(result.status, 0, result.stderr);
 });
+
