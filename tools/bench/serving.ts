@@ -24,7 +24,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { createKafka, deleteTopics } from '@mlops/messaging';
+import { createKafka } from '@mlops/messaging';
 import { ModelStore, type ModelVersion } from '@mlops/model-registry';
 import { randomDistilBertWeights, writeDistilBertOnnx } from '@mlops/onnx-writer';
 import { DEFAULT_MODEL_NAME } from '@mlops/schemas';
@@ -348,7 +348,7 @@ async function clearTopics(brokers: string): Promise<string> {
   await admin.connect();
   try {
     const names = (await admin.listTopics()).filter((topic) => !topic.startsWith('__'));
-    await deleteTopics(kafka, names);
+    if (names.length > 0) await admin.deleteTopics({ topics: names, timeout: 10_000 });
     const started = Date.now();
     for (;;) {
       const left = (await admin.listTopics()).filter((topic) => names.includes(topic));
