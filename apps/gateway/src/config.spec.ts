@@ -33,3 +33,7 @@ test('dead gateways’ reply topics are swept every 10 min by default; REPLY_TOP
   assert.equal(loadGatewayConfig({ REPLY_TOPIC_SWEEP_MS: '0' }).replyTopicSweepMs, 0);
   assert.throws(() => loadGatewayConfig({ REPLY_TOPIC_SWEEP_MS: '-1' }), /replyTopicSweepMs|REPLY_TOPIC_SWEEP_MS/);
 });
+
+test("INSTANCE_ID 'dlq' stops the boot: its reply topic would be the shared dead-letter topic", () => {
+  assert.throws(() => loadGatewayConfig({ INSTANCE_ID: 'dlq' }), /INSTANCE_ID\) 'dlq'/);
+});

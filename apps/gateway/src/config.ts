@@ -124,5 +124,7 @@ export function loadGatewayConfig(env: NodeJS.ProcessEnv): GatewayConfig {
   // API_PORT / API_HOST / MODEL_NAME are the product's documented names.
   const config = loadConfig(GatewayConfigSchema, { env, envAliases: { port: ['API_PORT'], host: ['API_HOST'], modelName: ['MODEL_NAME'] } });
   checkAuth(config);
+  // The reply topic is inference.replies.<instanceId>, and inference.replies.dlq is everyone's.
+  if (config.instanceId === 'dlq') throw new ConfigError("invalid configuration: instanceId (env INSTANCE_ID) 'dlq' would make this gateway's reply topic the shared dead-letter topic");
   return config;
 }

@@ -26,6 +26,9 @@ export interface PredictionCall {
   deadline: number;
 }
 
+/** How often an unhealthy reply consumer's topic is checked, ms. */
+const TOPIC_WATCH_MS = 5_000;
+
 /** The consumer group that reads instance `instanceId`'s reply topic. */
 export function replyGroupOf(instanceId: string): string {
   return `gateway-${instanceId}`;
@@ -37,6 +40,8 @@ export class PredictionClient {
   private readonly pending = new PendingReplies();
   private readonly consumer: ValidatingConsumer<typeof InferenceReply>;
   private started = false;
+  private topicWatch: NodeJS.Timeout | undefined;
+  private restoring: Promise<void> | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -71,8 +76,53 @@ export class PredictionClient {
 
   async start(): Promise<void> {
     await ensureTopics(this.kafka, [this.replyTopicSpec]);
+    await this.claimReplyTopic();
     await this.consumer.start();
     this.started = true;
+    this.topicWatch = setInterval(() => void this.restoreReplyTopic(), TOPIC_WATCH_MS);
+    this.topicWatch.unref();
+  }
+
+  /**
+   * Gives this instance's group a committed offset (the topic's end) when it has none, so the
+   * group outlives a crash even when no reply ever came: that group is how another gateway's
+   * ReplyTopicJanitor tells the topic was a gateway's. Left as it is when a previous run under the
+   * same instance id committed, or is still in the group (a restart within its session timeout).
+   */
+  private async claimReplyTopic(): Promise<void> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const groupId = replyGroupOf(this.options.instanceId);
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [this.replyTopic] });
+      if (committed?.partitions.some((p) => p.offset !== '-1')) return;
+      const ends = await admin.fetchTopicOffsets(this.replyTopic);
+      await admin.setOffsets({ groupId, topic: this.replyTopic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+    } catch (error) {
+      this.options.logger.debug({ err: error, topic: this.replyTopic }, 'reply topic offsets not claimed');
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * While the reply consumer is unhealthy, recreates the reply topic if it is gone: a gateway cut
+   * off from Kafka long enough is taken for dead by the other gateways' janitors, and its consumer
+   * cannot rejoin without the topic (it does so by itself once the topic is back).
+   */
+  private restoreReplyTopic(): Promise<void> {
+    if (this.consumer.isHealthy || this.restoring) return this.restoring ?? Promise.resolve();
+    this.restoring = ensureTopics(this.kafka, [this.replyTopicSpec])
+      .then(
+        (created) => {
+          if (created.length > 0) this.options.logger.warn({ topic: this.replyTopic }, "reply topic was gone (taken for a dead gateway's); created again");
+        },
+        (error: unknown) => this.options.logger.debug({ err: error, topic: this.replyTopic }, 'reply topic not checked; Kafka unreachable'),
+      )
+      .finally(() => {
+        this.restoring = undefined;
+      });
+    return this.restoring;
   }
 
   async predict(call: PredictionCall): Promise<Extract<InferenceReply, { ok: true }>> {
@@ -98,6 +148,8 @@ export class PredictionClient {
 
   /** Fails what still waits, stops consuming and removes this instance's reply topic. */
   async stop(): Promise<void> {
+    clearInterval(this.topicWatch);
+    await this.restoring; // or it could create the topic again after the delete below
     this.pending.failAll(new PlatformError('NOT_READY', 'the gateway is shutting down'));
     await this.consumer.stop();
     await deleteTopics(this.kafka, [this.replyTopic]).catch((error: unknown) => this.options.logger.warn({ err: error }, 'reply topic not deleted'));

@@ -1,7 +1,9 @@
 /**
  * The reply topic janitor on the real broker (KAFKA_BROKERS): a topic whose gateway group is left
  * without members goes at the second sweep; a live gateway's, a rejoined one's, one written to
- * between sweeps and one without a gateway group stay.
+ * between sweeps and one without a gateway group stay. End to end: a gateway process killed before
+ * it ever got a reply loses its topic to another gateway's sweeps; a gateway whose topic is deleted
+ * under it gets it back.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +13,7 @@ import { MessageProducer, createKafka, deleteTopics, ensureTopics } from '@mlops
 import { replyTopicSpec } from '@mlops/schemas';
 import { PredictionClient, replyGroupOf } from './prediction-client';
 import { ReplyTopicJanitor } from './reply-topic-janitor';
-import { KAFKA_BROKERS } from './testing/gateway-harness';
+import { KAFKA_BROKERS, freePort, spawnGateway, type GatewayProcess } from './testing/gateway-harness';
 
 const kafka = createKafka({ brokers: KAFKA_BROKERS.split(','), clientId: 'spec-reply-janitor', logger: pino({ level: 'silent' }) });
 
@@ -75,6 +77,49 @@ test('a crashed gateway’s reply topic goes at the second sweep; live, rejoined
     await rejoined.disconnect();
     await live.stop();
     await deleteTopics(kafka, [rejoining, writtenTo, foreign]);
+    await admin.disconnect();
+  }
+});
+
+test('a gateway killed before any reply loses its topic to a live gateway’s sweeps', { timeout: 120_000 }, async () => {
+  const run = `janitor-e2e-${randomUUID().slice(0, 8)}`;
+  const killed = await spawnGateway({ INSTANCE_ID: `${run}-killed`, RATE_LIMIT_ENABLED: 'false' }, await freePort());
+  await waitFor(() => fetch(`${killed.url}/ready`).then((r) => r.ok, () => false));
+  killed.child.kill('SIGKILL');
+  await killed.stop();
+  const admin = kafka.admin();
+  await admin.connect();
+  let sweeper: GatewayProcess | undefined;
+  try {
+    // It never got a reply, so its group holds only the offset it claimed at start. Without that,
+    // the broker would drop the group at its next offsets cleanup and the topic would look foreign.
+    const [offsets] = await admin.fetchOffsets({ groupId: replyGroupOf(`${run}-killed`), topics: [replyTopicSpec(`${run}-killed`).name] });
+    assert.deepEqual(offsets?.partitions.map((p) => p.offset), ['0']);
+    sweeper = await spawnGateway({ INSTANCE_ID: `${run}-sweeper`, RATE_LIMIT_ENABLED: 'false', REPLY_TOPIC_SWEEP_MS: '3000' }, await freePort());
+    // The killed member leaves at its session timeout (10 s), then two sweeps find the group empty.
+    await waitFor(async () => !(await admin.listTopics()).includes(replyTopicSpec(`${run}-killed`).name), 60_000);
+    assert.ok((await admin.listTopics()).includes(replyTopicSpec(`${run}-sweeper`).name), 'the sweeper keeps its own topic');
+  } finally {
+    await sweeper?.stop();
+    await admin.disconnect();
+  }
+});
+
+test('a gateway whose reply topic is deleted under it creates it again and is healthy', { timeout: 60_000 }, async () => {
+  const producer = new MessageProducer(kafka);
+  await producer.connect();
+  const client = new PredictionClient(kafka, producer, { instanceId: `janitor-${randomUUID().slice(0, 8)}-restored`, logger: pino({ level: 'silent' }) });
+  await client.start();
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: [client.replyTopic] });
+    await waitFor(() => Promise.resolve(!client.isHealthy));
+    await waitFor(async () => (await admin.listTopics()).includes(client.replyTopic));
+    await waitFor(() => Promise.resolve(client.isHealthy));
+  } finally {
+    await client.stop();
+    await producer.disconnect();
     await admin.disconnect();
   }
 });
