@@ -92,11 +92,12 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
     try {
       const targets = route(request, catalog, routeDefaults);
       await Promise.all(
-        targets.map((target) => {
+        targets.map(async (target) => {
           const forwarded: RoutedRequest = { ...request, ...target };
+          await producer.send(TOPICS.inferenceRouted.name, { key: request.requestId, value: forwarded });
+          // Counted once forwarded: a failed send retries the batch, which would count it again.
           routed.inc({ reason: target.routing.reason, status: 'routed' });
           if (target.routing.experimentId && target.routing.variant) counter.count(target.routing.experimentId, target.routing.variant, request.subjectId);
-          return producer.send(TOPICS.inferenceRouted.name, { key: request.requestId, value: forwarded });
         }),
       );
     } catch (error) {

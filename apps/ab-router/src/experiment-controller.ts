@@ -6,8 +6,8 @@
  * `production` alias in the model store and announce it on `models.events`, which is how the
  * inference apps learn of it. Other replicas keep their consumer in the group, ready to take over.
  */
-import type { Kafka } from 'kafkajs';
-import { ValidatingConsumer, topicPartitionCounts, type MessageProducer } from '@mlops/messaging';
+import { KafkaJSError, type Kafka } from 'kafkajs';
+import { MissingTopicError, ValidatingConsumer, topicPartitionCounts, type MessageProducer } from '@mlops/messaging';
 import { ModelStore, ModelStoreError } from '@mlops/model-registry';
 import { METRICS, type AppMetrics, type Logger } from '@mlops/observability';
 import {
@@ -51,7 +51,8 @@ export class ExperimentController {
   private commandPartitions = 1;
   private seeded = false;
   private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<void> = Promise.resolve();
+  /** The commands or analysis round in progress (see exclusive). */
+  private working: Promise<void> = Promise.resolve();
   private readonly trafficShare;
   private readonly srmPValue;
 
@@ -73,9 +74,10 @@ export class ExperimentController {
       fromBeginning: true,
       producer: deps.producer,
       logger: this.log,
-      handleBatch: async (messages) => {
-        for (const message of messages) await this.handleCommand(message.value);
-      },
+      handleBatch: (messages) =>
+        this.exclusive(async () => {
+          for (const message of messages) await this.handleCommand(message.value);
+        }),
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ((event: { payload: { memberAssignment: Record<string, number[]> } }) => {
       // Holding every partition, not just one: on a topic with more than one (an outside change),
@@ -84,6 +86,16 @@ export class ExperimentController {
       this.leader = held > 0 && held >= this.commandPartitions;
       this.log.info({ leader: this.leader }, this.leader ? 'leading experiments' : 'standing by for experiments');
     }) as never);
+    // Leadership ends with the membership that gave it: a rebalance (the next join says whether
+    // it is ours again), a crash (kafkajs leaves the group first, so another replica may lead
+    // already), a stop or a lost connection.
+    const { REBALANCING, CRASH, STOP, DISCONNECT } = this.consumer.events;
+    for (const event of [REBALANCING, CRASH, STOP, DISCONNECT]) {
+      this.consumer.on(event, () => {
+        if (this.leader) this.log.info({ event }, 'no longer leading experiments');
+        this.leader = false;
+      });
+    }
   }
 
   get isLeader(): boolean {
@@ -105,19 +117,30 @@ export class ExperimentController {
     }
     await this.consumer.start();
     this.timer = setInterval(() => {
-      this.ticking = this.ticking.then(() => this.tick()).catch((error: unknown) => this.log.error({ err: error }, 'experiment analysis failed'));
+      this.exclusive(() => this.tick()).catch((error: unknown) => this.log.error({ err: error }, 'experiment analysis failed'));
     }, this.config.analysisIntervalMs);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    await this.ticking;
+    await this.working;
     await this.consumer.stop();
+  }
+
+  /**
+   * Runs `work` after whatever commands or analysis round came before it. Both read an experiment,
+   * await, then publish its next revision: interleaved, a round could publish a revision derived
+   * from the state a command had just replaced.
+   */
+  private exclusive(work: () => Promise<void>): Promise<void> {
+    const run = this.working.then(work);
+    this.working = run.catch(() => undefined);
+    return run;
   }
 
   /** One round of the leader's work; public so tests can run it without waiting for the timer. */
   async tick(): Promise<void> {
-    if (!this.leader) return;
+    if (!this.leader || !this.consumer.isHealthy) return;
     if (!this.seeded) await this.seedFromFile();
     for (const experiment of this.deps.registry.list()) {
       this.exportTraffic(experiment);
@@ -126,13 +149,20 @@ export class ExperimentController {
   }
 
   private async seedFromFile(): Promise<void> {
-    this.seeded = true;
+    if (this.deps.seedExperiments.length === 0) {
+      this.seeded = true;
+      return;
+    }
+    // Before the replay of experiments.events ends, an experiment long past its creation would
+    // look new, and seeding would publish its revision 1 over it: wait for the next round.
+    if (!(await this.deps.registry.caughtUp(this.config.catchUpTimeoutMs))) return;
     for (const spec of this.deps.seedExperiments) {
       if (this.deps.registry.get(spec.experiment_id)) continue;
       const base = { schemaVersion: MESSAGE_SCHEMA_VERSION, experimentId: spec.experiment_id, requestedBy: 'config-file', at: this.now() } as const;
       await this.handleCommand({ ...base, commandId: `seed-${spec.experiment_id}-create`, type: 'create', spec });
       if (spec.auto_start) await this.handleCommand({ ...base, commandId: `seed-${spec.experiment_id}-start`, type: 'start' });
     }
+    this.seeded = true;
   }
 
   async handleCommand(command: ExperimentCommand): Promise<void> {
@@ -157,9 +187,17 @@ export class ExperimentController {
       await this.publish({ ...next, lastCommandId: command.commandId }, command.commandId);
       log.info({ type: command.type, status: next.status }, 'experiment command applied');
     } catch (error) {
-      const failure = error instanceof PlatformError ? error : error instanceof ModelStoreError ? new PlatformError('VALIDATION_ERROR', error.message, { cause: error }) : undefined;
-      if (!failure) throw error;
-      log.warn({ type: command.type, code: failure.code }, failure.message);
+      // A Kafka failure retries the batch. Anything else would fail the same way each time and
+      // hold up every later command (e.g. an unreadable aliases file): the command is refused.
+      if (error instanceof KafkaJSError || error instanceof MissingTopicError) throw error;
+      const failure =
+        error instanceof PlatformError
+          ? error
+          : error instanceof ModelStoreError
+            ? new PlatformError('VALIDATION_ERROR', error.message, { cause: error })
+            : new PlatformError('INTERNAL_ERROR', `the command could not be applied: ${(error as Error).message}`, { cause: error });
+      if (failure.code === 'INTERNAL_ERROR') log.error({ err: error, type: command.type }, 'experiment command failed');
+      else log.warn({ type: command.type, code: failure.code }, failure.message);
       await this.send({
         schemaVersion: MESSAGE_SCHEMA_VERSION,
         type: 'command-rejected',
@@ -205,7 +243,7 @@ export class ExperimentController {
 
   /**
    * A promotion, switch or rollback points `production` at the live variant's version (when it is
-   * not there yet) and announces the move on models.events. Throws ModelStoreError when it cannot.
+   * not there yet) and announces it on models.events. Throws ModelStoreError when it cannot.
    */
   private async moveAliasFor(before: Experiment, after: Experiment, reason: string): Promise<void> {
     const promoted = after.status === 'completed' && before.status !== 'completed';
@@ -213,10 +251,12 @@ export class ExperimentController {
     if (!promoted && !switched) return;
     const modelName = after.spec.model_name ?? this.config.modelName;
     const version = this.store.resolve(modelName, after.spec.variants[after.liveVariant]);
-    if (this.store.aliases(modelName)[this.config.defaultAlias] === version) return;
-    const previousVersion = this.store.setAlias(modelName, this.config.defaultAlias, version);
+    // Already there: moved by hand, or by this very change whose announcement failed before the
+    // command came again. Announced either way (the event is idempotent): inference reloads on it.
+    const already = this.store.aliases(modelName)[this.config.defaultAlias] === version;
+    const previousVersion = already ? undefined : this.store.setAlias(modelName, this.config.defaultAlias, version);
     const event = aliasMovedEvent({ modelName, alias: this.config.defaultAlias, modelVersion: version, previousVersion, reason, at: this.now() });
-    this.log.info({ modelName, modelVersion: version, previousVersion }, `moved ${this.config.defaultAlias}`);
+    if (!already) this.log.info({ modelName, modelVersion: version, previousVersion }, `moved ${this.config.defaultAlias}`);
     await this.deps.producer.send(TOPICS.modelsEvents.name, { key: modelEventKey(event), value: event });
   }
 
@@ -228,9 +268,10 @@ export class ExperimentController {
 
   private async publish(experiment: Experiment, commandId?: string): Promise<void> {
     const event: ExperimentEvent = { schemaVersion: MESSAGE_SCHEMA_VERSION, type: 'experiment-state', experiment, ...(commandId ? { commandId } : {}), at: this.now() };
-    // Applied here first, so the next command or round sees it even before the topic echoes it.
-    this.deps.registry.apply(event);
     await this.send(event);
+    // Applied here once the broker has it, so the next command or round sees it before the topic
+    // echoes it. Not before: a failed send retries the command, which must not find it applied.
+    this.deps.registry.apply(event);
   }
 
   private send(event: ExperimentEvent): Promise<void> {
