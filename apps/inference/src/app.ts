@@ -180,7 +180,11 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
       // Registrations and alias moves by others (trainer, ab-router, CLI) reload from the store.
       catalog.onEvent((event) => {
         if (event.type === 'version-serving') return;
-        void pool.refresh().then(announce, (error: unknown) => log.error({ err: error }, 'model refresh failed'));
+        // A failed announcement (a broker blip) is logged too: unhandled, it would end the process.
+        void pool
+          .refresh()
+          .then(announce)
+          .catch((error: unknown) => log.error({ err: error }, 'model refresh or its announcement failed'));
       });
       await catalog.start();
       await consumer.start();
