@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { Type, type Static } from '@sinclair/typebox';
 import { parseJwtKeys, type JwtKey } from '@mlops/auth';
@@ -55,7 +56,12 @@ export const GatewayConfigSchema = Type.Object(
     kafka: KafkaConfig,
     /** API keys and rate-limit counters; empty: no API keys, and per-process limits (a warning). */
     redisUrl: Type.String({ default: '', pattern: '^(rediss?://.*)?$' }),
-    instanceId: Type.String({ pattern: '^[a-zA-Z0-9._-]+$', default: `gw-${os.hostname().replace(/[^a-zA-Z0-9._-]/g, '-')}-${process.pid}` }),
+    /**
+     * Names this gateway's reply topic. New at every start by default: a container restarted in
+     * its pod keeps hostname and pid 1, and the apps that answer refuse a reply topic they found
+     * gone for a while (30 s), so a reused name would lose the restarted gateway's first replies.
+     */
+    instanceId: Type.String({ pattern: '^[a-zA-Z0-9._-]+$', default: `gw-${os.hostname().replace(/[^a-zA-Z0-9._-]/g, '-')}-${process.pid}-${randomBytes(3).toString('hex')}` }),
     modelName: Type.String({ minLength: 1, default: DEFAULT_MODEL_NAME }),
     /** Base URL of the feature store's HTTP API (e.g. http://feature-store:8004); empty: /features/* and /admin/drift answer 503. */
     featureStoreUrl: Type.String({ default: '', pattern: '^(https?://.+)?$' }),

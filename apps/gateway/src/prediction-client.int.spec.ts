@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ConfigResourceTypes } from 'kafkajs';
 import pino from 'pino';
 import { MessageProducer, createKafka } from '@mlops/messaging';
+import { PlatformError, TOPICS } from '@mlops/schemas';
 import { PredictionClient } from './prediction-client';
 import { KAFKA_BROKERS } from './testing/gateway-harness';
 
@@ -32,5 +33,29 @@ test("the reply topic keeps replies an hour, in hour-long segments, and goes wit
   } finally {
     await producer.disconnect();
     await admin.disconnect();
+  }
+});
+
+test('a second call under a request id still in flight is refused, and only the first is published', { timeout: 30_000 }, async () => {
+  const producer = new MessageProducer(kafka);
+  const published: string[] = [];
+  const send = producer.send.bind(producer);
+  producer.send = ((topic: string, message: { key: string; value: { requestId: string } }) => {
+    if (topic === TOPICS.inferenceRequests.name) published.push(message.value.requestId);
+    return send(topic, message as never);
+  }) as typeof producer.send;
+  const client = new PredictionClient(kafka, producer, { instanceId: `spec-${randomUUID().slice(0, 8)}`, logger: pino({ level: 'silent' }) });
+  await producer.connect();
+  await client.start();
+  try {
+    const requestId = `dup-${randomUUID()}`;
+    const call = { requestId, texts: ['fine'], deadline: Date.now() + 1_000 };
+    const first = client.predict(call); // nobody answers here: it runs out at its deadline
+    await assert.rejects(client.predict(call), (e: unknown) => e instanceof PlatformError && e.code === 'VALIDATION_ERROR' && /already in flight/.test(e.message));
+    await assert.rejects(first, (e: unknown) => e instanceof PlatformError && e.code === 'DEADLINE_EXCEEDED');
+    assert.deepEqual(published, [requestId]);
+  } finally {
+    await client.stop();
+    await producer.disconnect();
   }
 });

@@ -136,6 +136,9 @@ export class PredictionClient {
       replyTo: { topic: this.replyTopic, partition: 0 },
       createdAt: Date.now(),
     };
+    // Refused before anything is published: a second request under an id in flight would have its
+    // reply taken for the first's.
+    if (this.pending.has(call.requestId)) throw new PlatformError('VALIDATION_ERROR', `request id ${call.requestId} is already in flight`);
     const reply = this.pending.wait(call.requestId, call.deadline);
     // Sticky routing wants a subject's requests together; otherwise spread by request id.
     this.producer.send(TOPICS.inferenceRequests.name, { key: call.subjectId ?? call.requestId, value: request }).catch((error: unknown) => {

@@ -7,9 +7,10 @@
  * `gateway-<instance id>`, which the gateway gives a committed offset when it starts (see
  * PredictionClient.start). A topic is orphaned when that group has no members (state `Empty`) at
  * two sweeps in a row, nothing was written to the topic between them, and the group is still
- * empty when the delete is sent. A gateway that restarts under the same instance id (a container
- * restarted in its pod) rejoins its group within seconds, long before the second sweep; one cut
- * off long enough to be taken for dead recreates its topic (PredictionClient) when it is back.
+ * empty when the delete is sent. A gateway that restarts under the same instance id (one set by
+ * INSTANCE_ID; the default is new at every start) rejoins its group within seconds, long before
+ * the second sweep; one cut off long enough to be taken for dead recreates its topic
+ * (PredictionClient) when it is back.
  * Topics whose group does not exist are left alone: they may be an outside producer's.
  *
  * Every gateway sweeps, at intervals jittered by ±10% so replicas started together drift apart; a
