@@ -18,7 +18,7 @@ import { testBrokers, testTopic } from './testing';
 
 const kafka = createKafka({ brokers: testBrokers(), clientId: 'test-consumer', logger: pino({ level: 'silent' }) });
 /** A topic per test: each reads its own from the beginning. */
-const topics = { pipelined: testTopic('test-consumer-pipelined'), commits: testTopic('test-consumer-commits'), raised: testTopic('test-consumer-raised') };
+const topics = { pipelined: testTopic('test-consumer-pipelined'), commits: testTopic('test-consumer-commits'), raised: testTopic('test-consumer-raised'), backlog: testTopic('test-consumer-backlog') };
 const Numbered = Type.Object({ n: Type.Integer() });
 const producer = new MessageProducer(kafka);
 
@@ -83,6 +83,35 @@ test('batches are handed over while earlier ones are unfinished; commits wait fo
   } finally {
     for (const h of held) h.release();
     await consumer.stop().catch(() => undefined);
+  }
+});
+
+test('a backlog is handed over no more than maxInFlightMessages at a time, each message once', async () => {
+  const groupId = `test-backlog-${randomUUID()}`;
+  const topic = topics.backlog;
+  for (let n = 0; n < 60; n++) await producer.send(topic, { value: { n } });
+  const handled: number[] = [];
+  let inHand = 0;
+  let mostInHand = 0;
+  const consumer = consumerOf(
+    groupId,
+    topic,
+    async (messages) => {
+      inHand += messages.length;
+      mostInHand = Math.max(mostInHand, inHand);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      handled.push(...messages.map((m) => m.value.n));
+      inHand -= messages.length;
+    },
+    { maxInFlightMessages: 8 },
+  );
+  await consumer.start();
+  try {
+    await until(() => handled.length >= 60, 'all 60 handled');
+    assert.ok(mostInHand <= 8, `at most 8 in hand at once (${mostInHand})`);
+    assert.deepEqual([...handled].sort((a, b) => a - b), Array.from({ length: 60 }, (_, n) => n), 'each message once');
+  } finally {
+    await consumer.stop();
   }
 });
 

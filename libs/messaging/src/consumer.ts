@@ -309,17 +309,19 @@ export class ValidatingConsumer<S extends TSchema> {
   /**
    * The valid messages of a fetched batch, in order, the invalid ones dead-lettered on the way, up
    * to where `stopped` says to leave the rest to whoever owns the partition next (a stop, a
-   * reassignment); `skip` passes over offsets (counted in `last`) without handling them.
+   * reassignment) or `maxAccepted` valid ones are taken; `skip` passes over offsets (counted in
+   * `last`) without handling them.
    */
   private async take(
     batch: EachBatchPayload['batch'],
     stopped: () => boolean,
     skip: (offset: bigint) => boolean = () => false,
+    maxAccepted = Infinity,
   ): Promise<{ accepted: ConsumedMessage<Static<S>>[]; last: KafkaMessage | undefined }> {
     const accepted: ConsumedMessage<Static<S>>[] = [];
     let last: KafkaMessage | undefined;
     for (const message of batch.messages) {
-      if (stopped()) break;
+      if (stopped() || accepted.length >= maxAccepted) break;
       if (!skip(BigInt(message.offset))) {
         const decoded = this.decode(batch.topic, batch.partition, message);
         if ('error' in decoded) await this.deadLetter(decoded);
@@ -335,7 +337,10 @@ export class ValidatingConsumer<S extends TSchema> {
     const progress = this.progressOf(batch.topic, batch.partition);
     // What a rejoin fetched again is in hand or finished already: skipped, not handled twice.
     const handedOver = progress.highest;
-    const { accepted, last } = await this.take(batch, () => !isRunning() || isStale() || this.pausedForStop, (offset) => offset <= handedOver);
+    // No more than the room left: a fetch catching up on a backlog holds thousands. The rest is
+    // not resolved, so the next fetch brings it again once there is room.
+    const room = Math.max(1, maxInFlightMessages - this.inHandMessages);
+    const { accepted, last } = await this.take(batch, () => !isRunning() || isStale() || this.pausedForStop, (offset) => offset <= handedOver, room);
     for (const message of accepted) progress.inHand.add(BigInt(message.offset));
     // Dead letters are sent already: everything up to `last` is in hand or finished.
     if (last) {
