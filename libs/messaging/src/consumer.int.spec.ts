@@ -18,7 +18,7 @@ import { testBrokers, testTopic } from './testing';
 
 const kafka = createKafka({ brokers: testBrokers(), clientId: 'test-consumer', logger: pino({ level: 'silent' }) });
 /** A topic per test: each reads its own from the beginning. */
-const topics = { pipelined: testTopic('test-consumer-pipelined'), commits: testTopic('test-consumer-commits'), raised: testTopic('test-consumer-raised'), backlog: testTopic('test-consumer-backlog') };
+const topics = { pipelined: testTopic('test-consumer-pipelined'), commits: testTopic('test-consumer-commits'), raised: testTopic('test-consumer-raised'), backlog: testTopic('test-consumer-backlog'), failing: testTopic('test-consumer-failing') };
 const Numbered = Type.Object({ n: Type.Integer() });
 const producer = new MessageProducer(kafka);
 
@@ -112,6 +112,46 @@ test('a backlog is handed over no more than maxInFlightMessages at a time, each 
     assert.deepEqual([...handled].sort((a, b) => a - b), Array.from({ length: 60 }, (_, n) => n), 'each message once');
   } finally {
     await consumer.stop();
+  }
+});
+
+test('pipelined: the messages of a batch the handler failed on are dead-lettered and their senders told, not committed as answered', async () => {
+  const groupId = `test-failing-${randomUUID()}`;
+  const topic = topics.failing;
+  const rejected: string[] = [];
+  let handled = 0;
+  const consumer = new ValidatingConsumer({
+    kafka,
+    groupId,
+    topics: [topic],
+    schema: Numbered,
+    producer,
+    logger: pino({ level: 'silent' }),
+    fromBeginning: true,
+    pipeline: { maxInFlightMessages: 100 },
+    handleBatch: async (messages) => {
+      if (messages.some((m) => m.value.n === 13)) throw new Error('model session lost (spec)');
+      handled += messages.length;
+    },
+    onRejected: async (message) => void rejected.push(`${message.offset}:${message.error.code}:${message.error.message}`),
+  });
+  await consumer.start(); // creates the dead-letter topic
+  const letters = kafka.consumer({ groupId: `${groupId}-dlq` });
+  const dead: { offset: string; error: { code: string; message: string } }[] = [];
+  try {
+    await letters.connect();
+    await letters.subscribe({ topic: `${topic}.dlq`, fromBeginning: true });
+    await letters.run({ eachMessage: async ({ message }) => void dead.push(JSON.parse(message.value?.toString() ?? '{}')) });
+    await producer.send(topic, { value: { n: 13 } });
+    await until(() => dead.length === 1 && rejected.length === 1, 'the dead letter and the sender told');
+    assert.equal(dead[0].error.code, 'INTERNAL_ERROR');
+    assert.match(dead[0].error.message, /the handler failed: model session lost \(spec\)/);
+    assert.match(rejected[0], /^0:INTERNAL_ERROR:/);
+    await producer.send(topic, { value: { n: 14 } });
+    await until(() => handled === 1, 'the next message handled');
+  } finally {
+    await consumer.stop();
+    await letters.disconnect();
   }
 });
 

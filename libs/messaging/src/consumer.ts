@@ -157,6 +157,8 @@ export class ValidatingConsumer<S extends TSchema> {
   private readonly log: Logger;
   private running = false;
   private crashed = false;
+  /** A restart after a crash, under way (see restartLater). */
+  private restarting: Promise<void> = Promise.resolve();
   /** When the broker last answered a fetch or heartbeat (epoch ms). */
   private lastContactAt = 0;
   /** Progress per assigned partition (`topic:partition`), work in hand (pipelined mode), commit timer. */
@@ -233,7 +235,7 @@ export class ValidatingConsumer<S extends TSchema> {
   private restartLater(delayMs: number): void {
     setTimeout(() => {
       if (!this.running) return;
-      this.consume().then(
+      this.restarting = this.consume().then(
         () => {
           this.crashed = false;
           this.log.info('consumer started again after a crash');
@@ -351,7 +353,7 @@ export class ValidatingConsumer<S extends TSchema> {
       this.inHandMessages += accepted.length;
       const work: Promise<void> = this.options
         .handleBatch(accepted)
-        .catch((error: unknown) => this.log.error({ err: error, topic: batch.topic, partition: batch.partition }, 'handler failed on a batch'))
+        .catch((error: unknown) => this.deadLetterFailed(batch, accepted, error))
         .finally(() => {
           this.inHand.delete(work);
           this.inHandMessages -= accepted.length;
@@ -364,6 +366,28 @@ export class ValidatingConsumer<S extends TSchema> {
     while (this.inHandMessages >= maxInFlightMessages && isRunning() && !isStale()) {
       await Promise.race([...this.inHand, new Promise((resolve) => setTimeout(resolve, 1_000))]);
       await heartbeat().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Pipelined mode: a batch the handler failed on cannot be fetched again (later ones are handed
+   * over already), so its messages go to the dead-letter topic with the handler's error, and their
+   * senders are told (onRejected), rather than being committed as if answered.
+   */
+  private async deadLetterFailed(batch: EachBatchPayload['batch'], failed: ConsumedMessage<Static<S>>[], error: unknown): Promise<void> {
+    this.log.error({ err: error, topic: batch.topic, partition: batch.partition, messages: failed.length }, 'handler failed on a batch; its messages are dead-lettered');
+    const raw = new Map(batch.messages.map((message) => [message.offset, message]));
+    for (const message of failed) {
+      const original = raw.get(message.offset);
+      if (!original) continue;
+      await this.deadLetter({
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: message.offset,
+        raw: original,
+        parsed: message.value,
+        error: new PlatformError('INTERNAL_ERROR', `the handler failed: ${(error as Error)?.message ?? String(error)}`),
+      }).catch((letterError: unknown) => this.log.error({ err: letterError, topic: batch.topic, partition: batch.partition, offset: message.offset }, 'a message the handler failed on could not be dead-lettered'));
     }
   }
 
@@ -440,12 +464,18 @@ export class ValidatingConsumer<S extends TSchema> {
   async stop(): Promise<void> {
     if (this.options.pipeline && this.running) {
       this.pausedForStop = true;
-      this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+      try {
+        this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+      } catch {
+        // Crashed, with a restart pending (kafkajs dropped its group): nothing is fetching.
+      }
       while (this.inHand.size > 0) await Promise.allSettled([...this.inHand]);
     }
     // Finished batches waiting for the commit timer (a batch still in hand commits as it ends).
     if (this.running) await this.commitFinished();
     this.running = false;
+    // A restart under way would otherwise join the group again after the disconnect.
+    await this.restarting;
     await this.consumer.disconnect();
   }
 }
