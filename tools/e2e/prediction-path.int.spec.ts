@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { createKafka, deleteTopics, ensureTopics } from '@mlops/messaging';
-import type { InferenceReply } from '@mlops/schemas';
+import { DEFAULT_MODEL_NAME, TOPICS, type InferenceReply, type PredictionLog, type RoutedRequest } from '@mlops/schemas';
 import { startPlatform, type PlatformUnderTest } from './platform-harness';
 
 let platform: PlatformUnderTest;
@@ -116,6 +116,60 @@ test('an outside Kafka producer gets its results on its own reply topic; a bad m
     assert.ok(badReply && !badReply.ok, JSON.stringify(badReply));
     assert.equal(badReply.error.code, 'VALIDATION_ERROR');
     assert.match(badReply.error.message, /texts: must be array/);
+  } finally {
+    await consumer.disconnect();
+    await producer.disconnect();
+    await deleteTopics(kafka, [replyTopic]);
+  }
+});
+
+test('inference answers a routed request once, and still scores its shadow copy after the live one is answered', async () => {
+  const logger = pino({ level: 'silent' });
+  const kafka = createKafka({ brokers: platform.kafkaBrokers.split(','), clientId: 'e2e-shadow-copy', logger });
+  const replyTopic = `test-replies-${randomUUID()}`;
+  await ensureTopics(kafka, [{ name: replyTopic, key: 'request id', partitions: 1 }]);
+  const requestId = `shadow-${randomUUID()}`;
+  const replies: InferenceReply[] = [];
+  const logged: PredictionLog[] = [];
+  const consumer = kafka.consumer({ groupId: `test-${randomUUID()}` });
+  const producer = kafka.producer();
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topics: [replyTopic, TOPICS.predictionsLog.name], fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, message }) => {
+        if (message.key?.toString() !== requestId || !message.value) return;
+        if (topic === replyTopic) replies.push(JSON.parse(message.value.toString()) as InferenceReply);
+        else logged.push(JSON.parse(message.value.toString()) as PredictionLog);
+      },
+    });
+    await producer.connect();
+    const copy = (shadow: boolean): RoutedRequest => ({
+      schemaVersion: 1,
+      requestId,
+      texts: ['a gripping story'],
+      deadline: Date.now() + 30_000,
+      replyTo: { topic: replyTopic },
+      modelName: DEFAULT_MODEL_NAME,
+      modelVersion: 'v1',
+      routing: { reason: 'experiment', experimentId: 'e2e', variant: shadow ? 'treatment' : 'control', shadow },
+    });
+    const send = (request: RoutedRequest) => producer.send({ topic: TOPICS.inferenceRouted.name, messages: [{ key: requestId, value: JSON.stringify(request) }] });
+    const waitFor = async (what: string, done: () => boolean) => {
+      const until = Date.now() + 30_000;
+      while (!done()) {
+        if (Date.now() > until) throw new Error(`timed out waiting for ${what}: ${JSON.stringify({ replies, logged })}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+    await send(copy(false));
+    await waitFor('the live answer and its log', () => replies.length === 1 && logged.length === 1);
+    await send(copy(false)); // a redelivery: not answered again
+    await send(copy(true)); // the shadow copy, after the live one was answered
+    await waitFor('the shadow copy scored', () => logged.some((l) => l.routing.shadow));
+    await new Promise((r) => setTimeout(r, 1_000)); // room for a wrong second answer to show
+    assert.equal(replies.length, 1, 'one answer: a shadow copy is scored, not returned, and a redelivery is not answered twice');
+    assert.deepEqual(logged.map((l) => l.routing.shadow).sort(), [false, true]);
   } finally {
     await consumer.disconnect();
     await producer.disconnect();

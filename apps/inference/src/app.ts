@@ -75,7 +75,9 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
     const request = message.value;
     const { routing } = request;
     const reply = (r: InferenceReply) => (routing.shadow ? Promise.resolve() : sendReply(request.replyTo.topic, request.replyTo.partition, r));
-    if (answered.has(request.requestId)) return; // a redelivery of work already answered
+    // A shadow copy shares its request id with the live one: each copy is deduplicated on its own.
+    const copyId = `${request.requestId}@${request.modelVersion}${routing.shadow ? '/shadow' : ''}`;
+    if (answered.has(copyId)) return; // a redelivery of work already answered
     if (request.deadline <= Date.now()) {
       // Nobody waits for it any more (the requester timed out): skip the work.
       metrics.requests.inc({ model_version: request.modelVersion, status: 'expired' });
@@ -88,7 +90,7 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
       if (!served) throw new PlatformError('MODEL_NOT_FOUND', `model ${request.modelName} version ${request.modelVersion} is not served here`);
       const result = await served.batcher.enqueue({ texts: request.texts, deadline: request.deadline });
       const completedAt = Date.now();
-      answered.add(request.requestId);
+      answered.add(copyId);
       metrics.requests.inc({ model_version: request.modelVersion, status: 'success' });
       for (const p of result.predictions) metrics.confidence.observe({ model_version: request.modelVersion }, p.confidence);
       const log: PredictionLog = {
