@@ -111,7 +111,8 @@ export class PredictionClient {
    * cannot rejoin without the topic (it does so by itself once the topic is back).
    */
   private restoreReplyTopic(): Promise<void> {
-    if (this.consumer.isHealthy || this.restoring) return this.restoring ?? Promise.resolve();
+    if (this.restoring) return this.restoring;
+    if (this.consumer.isHealthy) return Promise.resolve();
     this.restoring = ensureTopics(this.kafka, [this.replyTopicSpec])
       .then(
         (created) => {
