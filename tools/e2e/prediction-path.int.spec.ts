@@ -12,6 +12,7 @@ import { DEFAULT_MODEL_NAME, TOPICS, type InferenceReply, type PredictionLog, ty
 import { startPlatform, type PlatformUnderTest } from './platform-harness';
 
 let platform: PlatformUnderTest;
+const runId = randomUUID();
 
 before(async () => {
   platform = await startPlatform();
@@ -144,11 +145,12 @@ test('inference answers a routed request once, and still scores its shadow copy 
       },
     });
     await producer.connect();
+    const deadline = Date.now() + 30_000; // a redelivery is the same message, deadline included
     const copy = (shadow: boolean): RoutedRequest => ({
       schemaVersion: 1,
       requestId,
       texts: ['a gripping story'],
-      deadline: Date.now() + 30_000,
+      deadline,
       replyTo: { topic: replyTopic },
       modelName: DEFAULT_MODEL_NAME,
       modelVersion: 'v1',
@@ -175,6 +177,22 @@ test('inference answers a routed request once, and still scores its shadow copy 
     await producer.disconnect();
     await deleteTopics(kafka, [replyTopic]);
   }
+});
+
+test('a client that reuses its X-Request-Id after the answer is answered again', async () => {
+  const call = () =>
+    fetch(`${platform.gatewayUrl}/predict`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': `reused-${runId}` },
+      body: JSON.stringify({ text: 'a gripping story' }),
+    });
+  const first = await call();
+  assert.equal(first.status, 200, await first.clone().text());
+  const second = await call();
+  assert.equal(second.status, 200, await second.clone().text());
+  const [a, b] = [(await first.json()) as Record<string, unknown>, (await second.json()) as Record<string, unknown>];
+  assert.equal(b.request_id, a.request_id);
+  assert.equal(b.prediction, a.prediction);
 });
 
 test('SIGTERM stops every app cleanly (exit 0)', async () => {

@@ -75,8 +75,10 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
     const request = message.value;
     const { routing } = request;
     const reply = (r: InferenceReply) => (routing.shadow ? Promise.resolve() : sendReply(request.replyTo.topic, request.replyTo.partition, r));
-    // A shadow copy shares its request id with the live one: each copy is deduplicated on its own.
-    const copyId = `${request.requestId}@${request.modelVersion}${routing.shadow ? '/shadow' : ''}`;
+    // What a redelivery repeats: the request id, the deadline its sender set, and which copy it is.
+    // A shadow copy shares its request id with the live one, so each copy is deduplicated on its own;
+    // a client that reuses its request id for a new call sends a new deadline, and is answered again.
+    const copyId = `${request.requestId}@${request.deadline}@${request.modelVersion}${routing.shadow ? '/shadow' : ''}`;
     if (answered.has(copyId)) return; // a redelivery of work already answered
     if (request.deadline <= Date.now()) {
       // Nobody waits for it any more (the requester timed out): skip the work.
