@@ -13,12 +13,12 @@ import { Type } from '@sinclair/typebox';
 import { createKafka } from './kafka-client';
 import { deleteTopics, ensureTopics } from './admin';
 import { MessageProducer } from './producer';
-import { ValidatingConsumer, type ConsumedMessage } from './consumer';
+import { HANDLER_ATTEMPTS, ValidatingConsumer, type ConsumedMessage, type ValidatingConsumerOptions } from './consumer';
 import { testBrokers, testTopic } from './testing';
 
 const kafka = createKafka({ brokers: testBrokers(), clientId: 'test-consumer', logger: pino({ level: 'silent' }) });
 /** A topic per test: each reads its own from the beginning. */
-const topics = { pipelined: testTopic('test-consumer-pipelined'), commits: testTopic('test-consumer-commits'), raised: testTopic('test-consumer-raised'), backlog: testTopic('test-consumer-backlog'), failing: testTopic('test-consumer-failing') };
+const topics = { pipelined: testTopic('test-consumer-pipelined'), commits: testTopic('test-consumer-commits'), raised: testTopic('test-consumer-raised'), backlog: testTopic('test-consumer-backlog'), failing: testTopic('test-consumer-failing'), poison: testTopic('test-consumer-poison'), outage: testTopic('test-consumer-outage') };
 const Numbered = Type.Object({ n: Type.Integer() });
 const producer = new MessageProducer(kafka);
 
@@ -43,8 +43,8 @@ async function committed(groupId: string, topic: string): Promise<number> {
   }
 }
 
-function consumerOf(groupId: string, topic: string, handleBatch: (messages: ConsumedMessage<{ n: number }>[]) => Promise<void>, pipeline?: { maxInFlightMessages: number }) {
-  return new ValidatingConsumer({ kafka, groupId, topics: [topic], schema: Numbered, producer, logger: pino({ level: 'silent' }), fromBeginning: true, pipeline, handleBatch });
+function consumerOf(groupId: string, topic: string, handleBatch: (messages: ConsumedMessage<{ n: number }>[]) => Promise<void>, more: Partial<ValidatingConsumerOptions<typeof Numbered>> = {}) {
+  return new ValidatingConsumer({ kafka, groupId, topics: [topic], schema: Numbered, producer, logger: pino({ level: 'silent' }), fromBeginning: true, handleBatch, ...more });
 }
 
 async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
@@ -60,7 +60,7 @@ test('batches are handed over while earlier ones are unfinished; commits wait fo
   const held: { messages: ConsumedMessage<{ n: number }>[]; release: () => void }[] = [];
   const topic = topics.pipelined;
   // Every batch is held until the test releases it.
-  const consumer = consumerOf(groupId, topic, (messages) => new Promise<void>((release) => held.push({ messages, release })), { maxInFlightMessages: 1_000 });
+  const consumer = consumerOf(groupId, topic, (messages) => new Promise<void>((release) => held.push({ messages, release })), { pipeline: { maxInFlightMessages: 1_000 } });
   await consumer.start();
   try {
     await producer.send(topic, { value: { n: 0 } });
@@ -103,7 +103,7 @@ test('a backlog is handed over no more than maxInFlightMessages at a time, each 
       handled.push(...messages.map((m) => m.value.n));
       inHand -= messages.length;
     },
-    { maxInFlightMessages: 8 },
+    { pipeline: { maxInFlightMessages: 8 } },
   );
   await consumer.start();
   try {
@@ -120,21 +120,15 @@ test('pipelined: the messages of a batch the handler failed on are dead-lettered
   const topic = topics.failing;
   const rejected: string[] = [];
   let handled = 0;
-  const consumer = new ValidatingConsumer({
-    kafka,
+  const consumer = consumerOf(
     groupId,
-    topics: [topic],
-    schema: Numbered,
-    producer,
-    logger: pino({ level: 'silent' }),
-    fromBeginning: true,
-    pipeline: { maxInFlightMessages: 100 },
-    handleBatch: async (messages) => {
+    topic,
+    async (messages) => {
       if (messages.some((m) => m.value.n === 13)) throw new Error('model session lost (spec)');
       handled += messages.length;
     },
-    onRejected: async (message) => void rejected.push(`${message.offset}:${message.error.code}:${message.error.message}`),
-  });
+    { pipeline: { maxInFlightMessages: 100 }, onRejected: async (message) => void rejected.push(`${message.offset}:${message.error.code}:${message.error.message}`) },
+  );
   await consumer.start(); // creates the dead-letter topic
   const letters = kafka.consumer({ groupId: `${groupId}-dlq` });
   const dead: { offset: string; error: { code: string; message: string } }[] = [];
@@ -152,6 +146,79 @@ test('pipelined: the messages of a batch the handler failed on are dead-lettered
   } finally {
     await consumer.stop();
     await letters.disconnect();
+  }
+});
+
+/** Reads a topic's dead letters as they come. */
+async function deadLettersOf(topic: string): Promise<{ letters: { offset: string; error: { code: string; message: string } }[]; stop: () => Promise<void> }> {
+  const reader = kafka.consumer({ groupId: `test-dlq-${randomUUID()}` });
+  const letters: { offset: string; error: { code: string; message: string } }[] = [];
+  await reader.connect();
+  await reader.subscribe({ topic: `${topic}.dlq`, fromBeginning: true });
+  await reader.run({ eachMessage: async ({ message }) => void letters.push(JSON.parse(message.value?.toString() ?? '{}')) });
+  return { letters, stop: () => reader.disconnect() };
+}
+
+test('a message the handler keeps failing on is dead-lettered after a few attempts; the rest of its batch is handled', async () => {
+  const topic = topics.poison;
+  const rejected: string[] = [];
+  const handled: number[] = [];
+  let batchesWith13 = 0;
+  const consumer = consumerOf(
+    `test-poison-${randomUUID()}`,
+    topic,
+    async (messages) => {
+      if (messages.some((m) => m.value.n === 13)) {
+        batchesWith13++;
+        throw new TypeError('cannot handle 13 (spec)');
+      }
+      handled.push(...messages.map((m) => m.value.n));
+    },
+    { onRejected: async (message) => void rejected.push(`${message.offset}:${message.error.code}`) },
+  );
+  await consumer.start(); // creates the dead-letter topic
+  const dead = await deadLettersOf(topic);
+  try {
+    // One produce request, so one fetched batch: 12, 13, 14.
+    await Promise.all([12, 13, 14].map((n) => producer.send(topic, { value: { n } })));
+    await until(() => dead.letters.length === 1 && rejected.length === 1 && handled.includes(14), 'the dead letter and the rest handled');
+    assert.equal(dead.letters[0].offset, '1');
+    assert.equal(dead.letters[0].error.code, 'INTERNAL_ERROR');
+    assert.match(dead.letters[0].error.message, new RegExp(`the handler failed on it ${HANDLER_ATTEMPTS} times: cannot handle 13 \\(spec\\)`));
+    assert.deepEqual(rejected, ['1:INTERNAL_ERROR']);
+    assert.equal(batchesWith13, HANDLER_ATTEMPTS + 1, 'tried as a batch HANDLER_ATTEMPTS times, then alone once');
+    assert.deepEqual([...new Set(handled)].sort((a, b) => a - b), [12, 14]);
+    await producer.send(topic, { value: { n: 15 } });
+    await until(() => handled.includes(15), 'the partition is not blocked');
+  } finally {
+    await consumer.stop();
+    await dead.stop();
+  }
+});
+
+test('a handler failing on an outage is retried for as long as it lasts, nothing dead-lettered', { timeout: 60_000 }, async () => {
+  const topic = topics.outage;
+  const handled: number[] = [];
+  let failures = 0;
+  const consumer = consumerOf(`test-outage-${randomUUID()}`, topic, async (messages) => {
+    // A store away for twice as many attempts as a poison message gets.
+    if (failures < HANDLER_ATTEMPTS * 2) {
+      failures++;
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379 (spec)'), { code: 'ECONNREFUSED' });
+    }
+    handled.push(...messages.map((m) => m.value.n));
+  });
+  await consumer.start();
+  const dead = await deadLettersOf(topic);
+  try {
+    await Promise.all([1, 2].map((n) => producer.send(topic, { value: { n } })));
+    await until(() => handled.includes(1) && handled.includes(2), 'both handled once the outage ends', 50_000);
+    assert.equal(failures, HANDLER_ATTEMPTS * 2);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal(dead.letters.length, 0);
+  } finally {
+    await consumer.stop();
+    await dead.stop();
   }
 });
 

@@ -11,6 +11,13 @@
  * fetched batch whatever `autoCommitInterval` says, kafkajs#759 and #1014: under load that was more
  * commit requests than messages, each a write to `__consumer_offsets`.)
  *
+ * A handler that throws gets the batch again (kafkajs fetches it anew after a backoff). A failure
+ * that is an outage (`isTransientError`: the broker, a store over the network) is retried for as
+ * long as it lasts. Any other failure is retried `HANDLER_ATTEMPTS` times; then the batch's messages
+ * are handled one at a time, and those the handler still fails on alone are dead-lettered as
+ * INTERNAL_ERROR (their senders told through `onRejected`), so one message the handler cannot take
+ * does not block its partition, and the batch's other messages are handled.
+ *
  * Pipelined mode (`pipeline`) is for handlers whose work is batched further downstream (a model's
  * dynamic batcher): kafkajs fetches again only once a fetch's messages are handled, so a handler
  * that awaits a model would leave it idle while answers go out and the next fetch comes in. In this
@@ -30,6 +37,7 @@ import { MESSAGE_SCHEMA_VERSION, PlatformError, compileSchema, deadLetterTopicFo
 import type { Logger } from '@mlops/observability';
 import type { MessageProducer } from './producer';
 import { reportConsumerLag } from './consumer-lag';
+import { isTransientError } from './transient-errors';
 
 /** Bytes of an original message a dead letter keeps (base64 grows it by a third). */
 const DEAD_LETTER_MAX_VALUE_BYTES = 512 * 1024;
@@ -86,6 +94,8 @@ export interface ValidatingConsumerOptions<S extends TSchema> {
   minBytes?: number;
   /** How old the consumer's view of its topics may grow before it asks again, ms; default PARTITION_CHECK_MS. */
   metadataMaxAgeMs?: number;
+  /** Failures beyond `isTransientError` that are outages of what the handler depends on (e.g. a store's client's own). */
+  isTransient?: (error: unknown) => boolean;
 }
 
 /**
@@ -106,6 +116,13 @@ export const PARTITION_CHECK_MS = 30_000;
  * voluntary context switches per request 4.8 → 3.2, the latency within the noise.
  */
 export const FETCH_BATCH_BYTES = 64 * 1024;
+
+/**
+ * How many times a batch may fail in a row (for a reason other than an outage) before its messages
+ * are handled one at a time and those that still fail are dead-lettered. kafkajs fetches a failed
+ * batch again after its retry backoff (a few hundred ms, doubling), so this takes a second or two.
+ */
+export const HANDLER_ATTEMPTS = 3;
 
 /** How often finished work is committed, at most, ms. */
 const COMMIT_INTERVAL_MS = 500;
@@ -157,6 +174,8 @@ export class ValidatingConsumer<S extends TSchema> {
   private readonly log: Logger;
   private running = false;
   private crashed = false;
+  /** Per partition (`topic:partition`): the batch the handler keeps failing on, by its first offset. */
+  private readonly failures = new Map<string, { offset: string; attempts: number }>();
   /** A restart after a crash, under way (see restartLater). */
   private restarting: Promise<void> = Promise.resolve();
   /** When the broker last answered a fetch or heartbeat (epoch ms). */
@@ -274,7 +293,7 @@ export class ValidatingConsumer<S extends TSchema> {
           // keep heartbeating meanwhile, or the group evicts us and redelivers the work to another.
           const beating = setInterval(() => void heartbeat().catch(() => undefined), 1_000);
           try {
-            await this.options.handleBatch(accepted);
+            await this.handleOrIsolate(batch, accepted);
           } finally {
             clearInterval(beating);
           }
@@ -370,24 +389,70 @@ export class ValidatingConsumer<S extends TSchema> {
   }
 
   /**
+   * One-fetch-at-a-time mode: hands the batch to the handler; a failure is thrown back to kafkajs,
+   * which fetches the batch again, until it is no outage and has happened HANDLER_ATTEMPTS times in
+   * a row. Then each message is handled alone, and one the handler fails on alone is dead-lettered.
+   */
+  private async handleOrIsolate(batch: EachBatchPayload['batch'], accepted: ConsumedMessage<Static<S>>[]): Promise<void> {
+    const at = `${batch.topic}:${batch.partition}`;
+    const first = accepted[0].offset;
+    try {
+      await this.options.handleBatch(accepted);
+      this.failures.delete(at);
+      return;
+    } catch (error) {
+      if (this.isTransient(error)) {
+        this.log.warn({ err: error, topic: batch.topic, partition: batch.partition }, 'handler failed on an outage; the batch is fetched again');
+        throw error;
+      }
+      const previous = this.failures.get(at);
+      const attempts = previous?.offset === first ? previous.attempts + 1 : 1;
+      if (attempts < HANDLER_ATTEMPTS) {
+        this.failures.set(at, { offset: first, attempts });
+        this.log.warn({ err: error, topic: batch.topic, partition: batch.partition, attempts }, 'handler failed; the batch is fetched again');
+        throw error;
+      }
+      this.failures.delete(at);
+      this.log.error({ err: error, topic: batch.topic, partition: batch.partition, attempts, messages: accepted.length }, 'handler failed on a batch again and again; its messages are tried one at a time');
+    }
+    for (const message of accepted) {
+      try {
+        await this.options.handleBatch([message]);
+      } catch (error) {
+        // An outage met on the way: the whole batch is fetched again (handlers are idempotent).
+        if (this.isTransient(error)) throw error;
+        await this.deadLetter(this.handlerFailure(batch, message, error, `the handler failed on it ${HANDLER_ATTEMPTS} times`));
+      }
+    }
+  }
+
+  private isTransient(error: unknown): boolean {
+    return isTransientError(error) || (this.options.isTransient?.(error) ?? false);
+  }
+
+  /** A message the handler failed on, as the dead-letter topic takes it. */
+  private handlerFailure(batch: EachBatchPayload['batch'], message: ConsumedMessage<Static<S>>, error: unknown, what: string): RejectedMessage {
+    // Always among the batch's messages; the parsed value again only should that ever change.
+    const raw = batch.messages.find((m) => m.offset === message.offset) ?? { key: message.key === null ? null : Buffer.from(message.key), value: Buffer.from(JSON.stringify(message.value)), timestamp: String(message.timestamp), attributes: 0, offset: message.offset, headers: {} };
+    return {
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: message.offset,
+      raw,
+      parsed: message.value,
+      error: new PlatformError('INTERNAL_ERROR', `${what}: ${(error as Error)?.message ?? String(error)}`),
+    };
+  }
+
+  /**
    * Pipelined mode: a batch the handler failed on cannot be fetched again (later ones are handed
    * over already), so its messages go to the dead-letter topic with the handler's error, and their
    * senders are told (onRejected), rather than being committed as if answered.
    */
   private async deadLetterFailed(batch: EachBatchPayload['batch'], failed: ConsumedMessage<Static<S>>[], error: unknown): Promise<void> {
     this.log.error({ err: error, topic: batch.topic, partition: batch.partition, messages: failed.length }, 'handler failed on a batch; its messages are dead-lettered');
-    const raw = new Map(batch.messages.map((message) => [message.offset, message]));
     for (const message of failed) {
-      const original = raw.get(message.offset);
-      if (!original) continue;
-      await this.deadLetter({
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: message.offset,
-        raw: original,
-        parsed: message.value,
-        error: new PlatformError('INTERNAL_ERROR', `the handler failed: ${(error as Error)?.message ?? String(error)}`),
-      }).catch((letterError: unknown) => this.log.error({ err: letterError, topic: batch.topic, partition: batch.partition, offset: message.offset }, 'a message the handler failed on could not be dead-lettered'));
+      await this.deadLetter(this.handlerFailure(batch, message, error, 'the handler failed')).catch((letterError: unknown) => this.log.error({ err: letterError, topic: batch.topic, partition: batch.partition, offset: message.offset }, 'a message the handler failed on could not be dead-lettered'));
     }
   }
 
