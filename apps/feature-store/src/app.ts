@@ -33,7 +33,7 @@ import { featureRoutes } from './http/feature-routes';
 import { dedupeTtlMs } from './materialize/event-timing';
 import { FeedbackJoin } from './materialize/feedback-join';
 import { Materializer } from './materialize/materializer';
-import { OnlineStore } from './materialize/online-store';
+import { OnlineStore, isRedisOutage } from './materialize/online-store';
 import { featureStoreMetrics } from './metrics';
 import { DataQualityMonitor } from './monitoring/data-quality';
 import { DriftMonitor } from './monitoring/drift-monitor';
@@ -145,7 +145,7 @@ export function buildFeatureStoreApp(config: FeatureStoreConfig, deps: FeatureSt
     metrics.dlq.inc({ topic });
     if (topic === config.topics.predictionsLog) quality.count('schema_violation');
   };
-  const common = { kafka: deps.kafka, producer, logger: log, fromBeginning: config.fromBeginning, onDeadLetter };
+  const common = { kafka: deps.kafka, producer, logger: log, fromBeginning: config.fromBeginning, onDeadLetter, isTransient: isRedisOutage };
   // Features and drift may lag a second; the apps answering requests may not be slowed by this one
   // waking for each prediction log (feedback is rare, so it is read at once).
   const predictionsConsumer = new ValidatingConsumer({

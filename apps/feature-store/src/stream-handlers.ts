@@ -4,7 +4,7 @@
  * monitors keep per-process state, so they skip a redelivery they have just seen and events
  * too late to describe the live stream.
  */
-import type { Feedback, PredictionLog } from '@mlops/schemas';
+import { PlatformError, type Feedback, type PredictionLog } from '@mlops/schemas';
 import type { ConsumedMessage } from '@mlops/messaging';
 import { eventTiming, type TimingLimits } from './materialize/event-timing';
 import type { Materializer } from './materialize/materializer';
@@ -41,8 +41,9 @@ export function streamHandlers(deps: StreamHandlerDeps) {
   const seen = new RecentIds(20_000);
   const materializerOrThrow = () => {
     const materializer = deps.materializer();
-    // Consumers start after registration; a batch before that is a wiring error, retried by Kafka.
-    if (!materializer) throw new Error('a batch arrived before the feature views were registered');
+    // Consumers start after registration; a batch before that is a wiring error, retried by Kafka
+    // (NOT_READY is retried, not dead-lettered).
+    if (!materializer) throw new PlatformError('NOT_READY', 'a batch arrived before the feature views were registered');
     return materializer;
   };
   return {

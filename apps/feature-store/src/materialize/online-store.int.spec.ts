@@ -12,7 +12,7 @@ import { resolveFeatureView, type MaterializedView } from '../definitions/featur
 import { StoreKeys } from '../store-keys';
 import type { EntityUpdate } from '../transformations';
 import { applyDelta, toDelta } from './aggregate-state';
-import { OnlineStore, valuesAt } from './online-store';
+import { OnlineStore, isRedisOutage, valuesAt } from './online-store';
 import { seededRandom as random } from '@mlops/statistics';
 
 const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { enableAutoPipelining: true, maxRetriesPerRequest: 2 });
@@ -71,4 +71,25 @@ test('the same event id is applied once per entity, and Redis expires the entity
   assert.equal(result.features?.request_count_total, 1);
   const expiresAt = await redis.pexpiretime(keys.entity(view.name, view.storageVersion, entity));
   assert.equal(expiresAt, now - 1000 + view.ttlMs);
+});
+
+test('ioredis with its Redis away fails in the words isRedisOutage knows; a refused command does not', async () => {
+  // A port nothing listens on: the connection is refused, and the command's retries run out.
+  const away = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: () => 50 });
+  away.on('error', () => undefined);
+  try {
+    const [connecting, command] = await Promise.allSettled([away.connect(), away.hincrby('spec', 'n', 1)]);
+    assert.equal(connecting.status, 'rejected');
+    assert.equal(command.status, 'rejected');
+    assert.ok(isRedisOutage((connecting as PromiseRejectedResult).reason), String((connecting as PromiseRejectedResult).reason));
+    assert.ok(isRedisOutage((command as PromiseRejectedResult).reason), String((command as PromiseRejectedResult).reason));
+    assert.ok(!isRedisOutage(new Error('some other failure')));
+  } finally {
+    away.disconnect();
+  }
+  // Redis itself refusing a command (a wrong type here) is no outage: retrying changes nothing.
+  await redis.set(`${keys.prefix}not-a-hash`, 'x');
+  const refused = await redis.hincrby(`${keys.prefix}not-a-hash`, 'n', 1).then(() => undefined, (error: unknown) => error);
+  assert.ok(refused instanceof Error && /WRONGTYPE/.test(refused.message));
+  assert.ok(!isRedisOutage(refused));
 });

@@ -13,6 +13,15 @@ import { APPLY_UPDATE } from './lua-scripts';
 
 export type ApplyOutcome = 'applied' | 'duplicate';
 
+/**
+ * Whether a failure is ioredis saying Redis is away (its retries for a command ran out, or the
+ * connection closed under it), as opposed to a command Redis refused. The stream consumers wait an
+ * outage out instead of dead-lettering what they could not store meanwhile.
+ */
+export function isRedisOutage(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'MaxRetriesPerRequestError' || error.message === 'Connection is closed.');
+}
+
 export interface EntityValues {
   status: OnlineEntityResult['status'];
   eventTime?: number;
