@@ -95,3 +95,25 @@ test('a command that fails for a reason other than Kafka is refused with INTERNA
   await controller.handleCommand(stop);
   assert.equal(registry.get(experimentId)?.status, 'stopped', 'later commands are not held up');
 });
+
+test('two states at the same revision: the later in the topic wins, live and on replay, as compaction keeps it', { timeout: 60_000 }, async () => {
+  const experimentId = `exp-two-writers-${runId}`;
+  await controller.handleCommand(commandFor(experimentId, 'create', { spec: specOf({ experiment_id: experimentId, model_name: modelName }) }));
+  const mine = registry.get(experimentId);
+  assert.ok(mine);
+  // A second leader, for a moment, publishes its own state at the same revision after ours.
+  const theirs = { ...mine, updatedAt: mine.updatedAt + 1, lastCommandId: 'second-leader (spec)' };
+  const event: ExperimentEvent = { schemaVersion: 1, type: 'experiment-state', experiment: theirs, at: Date.now() };
+  await producer.send(TOPICS.experimentsEvents.name, { key: experimentId, value: event });
+  await registry.caughtUp(10_000);
+  assert.equal(registry.get(experimentId)?.lastCommandId, theirs.lastCommandId, 'the live registry keeps the later state');
+
+  const replayed = new ExperimentRegistry({ kafka, producer, logger, groupPrefix: `spec-ctl-replay-${runId}` });
+  await replayed.start();
+  try {
+    await replayed.caughtUp(10_000);
+    assert.deepEqual(replayed.get(experimentId), registry.get(experimentId), 'a router replaying the topic agrees');
+  } finally {
+    await replayed.stop();
+  }
+});

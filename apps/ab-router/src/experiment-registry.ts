@@ -4,6 +4,7 @@
  * running before it routes, and every change as it happens. Also sums the routers' assignment
  * counts per variant.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Kafka } from 'kafkajs';
 import { StateTopicReader, type MessageProducer } from '@mlops/messaging';
 import type { Logger } from '@mlops/observability';
@@ -55,12 +56,17 @@ export class ExperimentRegistry implements RunningExperiments {
     return () => this.listeners.delete(listener);
   }
 
-  /** Applies one event; an older revision than the one held is ignored (replays, two writers). */
+  /**
+   * Applies one event; an older revision than the one held is ignored (replays, two writers). Of
+   * two different states at the same revision (two leaders for a moment, see the controller) the
+   * later in the topic wins, as compaction keeps the later: a router that replays the compacted
+   * topic then agrees with one that saw both. The leader's own echo (the same state) is no change.
+   */
   apply(event: ExperimentEvent): void {
     if (event.type === 'experiment-state') {
       const held = this.experiments.get(event.experiment.experimentId);
-      // Equal revisions: the first wins (a leader's own echo, or a second leader on a shared broker).
-      if (held && held.revision >= event.experiment.revision) return;
+      if (held && held.revision > event.experiment.revision) return;
+      if (held && held.revision === event.experiment.revision && isDeepStrictEqual(held, event.experiment)) return;
       this.experiments.set(event.experiment.experimentId, event.experiment);
     } else if (event.type === 'assignment-counts') {
       const byInstance = this.assignments.get(event.experimentId) ?? new Map<string, VariantCounts>();
