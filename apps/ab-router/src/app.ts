@@ -11,7 +11,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Express } from 'express';
-import { ModelCatalog, MessageProducer, MissingTopicError, ValidatingConsumer, ensureTopics, type ConsumedMessage, type RejectedMessage } from '@mlops/messaging';
+import { ModelCatalog, MessageProducer, MessagesFailed, MissingTopicError, ValidatingConsumer, ensureTopics, type ConsumedMessage, type RejectedMessage } from '@mlops/messaging';
 import { METRICS, buildOpsApp, type AppMetrics, type Logger } from '@mlops/observability';
 import {
   InferenceRequest,
@@ -128,7 +128,10 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
     producer,
     logger: log,
     handleBatch: async (messages) => {
-      await Promise.all(messages.map(handle));
+      // A request forwarded already is not forwarded again when another of its batch failed.
+      const results = await Promise.allSettled(messages.map(handle));
+      const failed = messages.filter((_, i) => results[i].status === 'rejected');
+      if (failed.length > 0) throw new MessagesFailed(failed, (results.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason);
     },
     onRejected,
     onDeadLetter: (topic) => dlq.inc({ topic }),

@@ -145,7 +145,7 @@ export function buildFeatureStoreApp(config: FeatureStoreConfig, deps: FeatureSt
     metrics.dlq.inc({ topic });
     if (topic === config.topics.predictionsLog) quality.count('schema_violation');
   };
-  const common = { kafka: deps.kafka, producer, logger: log, fromBeginning: config.fromBeginning, onDeadLetter, isTransient: isRedisOutage };
+  const common = { kafka: deps.kafka, producer, logger: log, fromBeginning: config.fromBeginning, onDeadLetter, isOutage: isRedisOutage };
   // Features and drift may lag a second; the apps answering requests may not be slowed by this one
   // waking for each prediction log (feedback is rare, so it is read at once).
   const predictionsConsumer = new ValidatingConsumer({

@@ -13,12 +13,12 @@ import { Type } from '@sinclair/typebox';
 import { createKafka } from './kafka-client';
 import { deleteTopics, ensureTopics } from './admin';
 import { MessageProducer } from './producer';
-import { HANDLER_ATTEMPTS, ValidatingConsumer, type ConsumedMessage, type ValidatingConsumerOptions } from './consumer';
+import { HANDLER_ATTEMPTS, MessagesFailed, ValidatingConsumer, type ConsumedMessage, type ValidatingConsumerOptions } from './consumer';
 import { testBrokers, testTopic } from './testing';
 
 const kafka = createKafka({ brokers: testBrokers(), clientId: 'test-consumer', logger: pino({ level: 'silent' }) });
 /** A topic per test: each reads its own from the beginning. */
-const topics = { pipelined: testTopic('test-consumer-pipelined'), commits: testTopic('test-consumer-commits'), raised: testTopic('test-consumer-raised'), backlog: testTopic('test-consumer-backlog'), failing: testTopic('test-consumer-failing'), poison: testTopic('test-consumer-poison'), outage: testTopic('test-consumer-outage') };
+const topics = { pipelined: testTopic('test-consumer-pipelined'), commits: testTopic('test-consumer-commits'), raised: testTopic('test-consumer-raised'), backlog: testTopic('test-consumer-backlog'), failing: testTopic('test-consumer-failing'), poison: testTopic('test-consumer-poison'), partial: testTopic('test-consumer-partial'), outage: testTopic('test-consumer-outage') };
 const Numbered = Type.Object({ n: Type.Integer() });
 const producer = new MessageProducer(kafka);
 
@@ -149,6 +149,15 @@ test('pipelined: the messages of a batch the handler failed on are dead-lettered
   }
 });
 
+/** Counts the consumer's group joins and crashes. */
+function watchGroup(consumer: ValidatingConsumer<typeof Numbered>): { joins: () => number; crashes: () => number } {
+  let joins = 0;
+  let crashes = 0;
+  consumer.on(consumer.events.GROUP_JOIN, () => joins++);
+  consumer.on(consumer.events.CRASH, () => crashes++);
+  return { joins: () => joins, crashes: () => crashes };
+}
+
 /** Reads a topic's dead letters as they come. */
 async function deadLettersOf(topic: string): Promise<{ letters: { offset: string; error: { code: string; message: string } }[]; stop: () => Promise<void> }> {
   const reader = kafka.consumer({ groupId: `test-dlq-${randomUUID()}` });
@@ -159,7 +168,7 @@ async function deadLettersOf(topic: string): Promise<{ letters: { offset: string
   return { letters, stop: () => reader.disconnect() };
 }
 
-test('a message the handler keeps failing on is dead-lettered after a few attempts; the rest of its batch is handled', async () => {
+test('a message the handler keeps failing on is dead-lettered after a few attempts, in place; the rest of its batch is handled', async () => {
   const topic = topics.poison;
   const rejected: string[] = [];
   const handled: number[] = [];
@@ -176,6 +185,7 @@ test('a message the handler keeps failing on is dead-lettered after a few attemp
     },
     { onRejected: async (message) => void rejected.push(`${message.offset}:${message.error.code}`) },
   );
+  const { joins, crashes } = watchGroup(consumer);
   await consumer.start(); // creates the dead-letter topic
   const dead = await deadLettersOf(topic);
   try {
@@ -186,10 +196,37 @@ test('a message the handler keeps failing on is dead-lettered after a few attemp
     assert.equal(dead.letters[0].error.code, 'INTERNAL_ERROR');
     assert.match(dead.letters[0].error.message, new RegExp(`the handler failed on it ${HANDLER_ATTEMPTS} times: cannot handle 13 \\(spec\\)`));
     assert.deepEqual(rejected, ['1:INTERNAL_ERROR']);
-    assert.equal(batchesWith13, HANDLER_ATTEMPTS + 1, 'tried as a batch HANDLER_ATTEMPTS times, then alone once');
+    assert.equal(batchesWith13, HANDLER_ATTEMPTS * 2, 'tried HANDLER_ATTEMPTS times in its batch, then as often alone');
+    assert.deepEqual([joins(), crashes()], [1, 0], 'retried in place: no crash, no rejoin');
     assert.deepEqual([...new Set(handled)].sort((a, b) => a - b), [12, 14]);
     await producer.send(topic, { value: { n: 15 } });
     await until(() => handled.includes(15), 'the partition is not blocked');
+  } finally {
+    await consumer.stop();
+    await dead.stop();
+  }
+});
+
+test('a handler that says which messages failed gets only those again; the others are handled once', async () => {
+  const topic = topics.partial;
+  const handled: number[] = [];
+  let tries13 = 0;
+  const consumer = consumerOf(`test-partial-${randomUUID()}`, topic, async (messages) => {
+    const failed = messages.filter((m) => m.value.n === 13);
+    handled.push(...messages.filter((m) => m.value.n !== 13).map((m) => m.value.n));
+    if (failed.length > 0) {
+      tries13++;
+      throw new MessagesFailed(failed, new TypeError('cannot handle 13 (spec)'));
+    }
+  });
+  await consumer.start();
+  const dead = await deadLettersOf(topic);
+  try {
+    await Promise.all([12, 13, 14].map((n) => producer.send(topic, { value: { n } })));
+    await until(() => dead.letters.length === 1, 'the dead letter');
+    assert.equal(dead.letters[0].offset, '1');
+    assert.deepEqual([...handled].sort((a, b) => a - b), [12, 14], 'each other message handled once');
+    assert.equal(tries13, HANDLER_ATTEMPTS, 'already alone: tried HANDLER_ATTEMPTS times, not again one at a time');
   } finally {
     await consumer.stop();
     await dead.stop();
@@ -201,19 +238,21 @@ test('a handler failing on an outage is retried for as long as it lasts, nothing
   const handled: number[] = [];
   let failures = 0;
   const consumer = consumerOf(`test-outage-${randomUUID()}`, topic, async (messages) => {
-    // A store away for twice as many attempts as a poison message gets.
-    if (failures < HANDLER_ATTEMPTS * 2) {
+    // A store away for more attempts than a poison message gets.
+    if (failures < HANDLER_ATTEMPTS + 2) {
       failures++;
       throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379 (spec)'), { code: 'ECONNREFUSED' });
     }
     handled.push(...messages.map((m) => m.value.n));
   });
+  const { joins, crashes } = watchGroup(consumer);
   await consumer.start();
   const dead = await deadLettersOf(topic);
   try {
     await Promise.all([1, 2].map((n) => producer.send(topic, { value: { n } })));
     await until(() => handled.includes(1) && handled.includes(2), 'both handled once the outage ends', 50_000);
-    assert.equal(failures, HANDLER_ATTEMPTS * 2);
+    assert.equal(failures, HANDLER_ATTEMPTS + 2);
+    assert.deepEqual([joins(), crashes()], [1, 0], 'waited out in place: no crash, no rejoin');
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal(dead.letters.length, 0);
   } finally {

@@ -11,12 +11,15 @@
  * fetched batch whatever `autoCommitInterval` says, kafkajs#759 and #1014: under load that was more
  * commit requests than messages, each a write to `__consumer_offsets`.)
  *
- * A handler that throws gets the batch again (kafkajs fetches it anew after a backoff). A failure
- * that is an outage (`isTransientError`: the broker, a store over the network) is retried for as
- * long as it lasts. Any other failure is retried `HANDLER_ATTEMPTS` times; then the batch's messages
- * are handled one at a time, and those the handler still fails on alone are dead-lettered as
- * INTERNAL_ERROR (their senders told through `onRejected`), so one message the handler cannot take
- * does not block its partition, and the batch's other messages are handled.
+ * A batch the handler fails on is tried again in place, heartbeating meanwhile (`failureKind`):
+ * - the broker away: thrown back to kafkajs, which reconnects, rejoins and fetches it again;
+ * - another outage (a store over the network, a topic not there yet, a service saying "later"):
+ *   tried again, with a growing pause, for as long as it lasts or until a stop or a reassignment
+ *   leaves the batch to the partition's next owner;
+ * - anything else: tried `HANDLER_ATTEMPTS` times in all; then its messages are handled one at a
+ *   time, and those the handler still fails on alone are dead-lettered as INTERNAL_ERROR (their
+ *   senders told through `onRejected`), so one message the handler cannot take does not block its
+ *   partition, and the batch's other messages are handled.
  *
  * Pipelined mode (`pipeline`) is for handlers whose work is batched further downstream (a model's
  * dynamic batcher): kafkajs fetches again only once a fetch's messages are handled, so a handler
@@ -37,7 +40,7 @@ import { MESSAGE_SCHEMA_VERSION, PlatformError, compileSchema, deadLetterTopicFo
 import type { Logger } from '@mlops/observability';
 import type { MessageProducer } from './producer';
 import { reportConsumerLag } from './consumer-lag';
-import { isTransientError } from './transient-errors';
+import { failureKind, type FailureKind } from './transient-errors';
 
 /** Bytes of an original message a dead letter keeps (base64 grows it by a third). */
 const DEAD_LETTER_MAX_VALUE_BYTES = 512 * 1024;
@@ -94,8 +97,8 @@ export interface ValidatingConsumerOptions<S extends TSchema> {
   minBytes?: number;
   /** How old the consumer's view of its topics may grow before it asks again, ms; default PARTITION_CHECK_MS. */
   metadataMaxAgeMs?: number;
-  /** Failures beyond `isTransientError` that are outages of what the handler depends on (e.g. a store's client's own). */
-  isTransient?: (error: unknown) => boolean;
+  /** Failures beyond `failureKind`'s that are outages of what the handler depends on (e.g. a store client's own words). */
+  isOutage?: (error: unknown) => boolean;
 }
 
 /**
@@ -118,14 +121,35 @@ export const PARTITION_CHECK_MS = 30_000;
 export const FETCH_BATCH_BYTES = 64 * 1024;
 
 /**
- * How many times a batch may fail in a row (for a reason other than an outage) before its messages
- * are handled one at a time and those that still fail are dead-lettered. kafkajs fetches a failed
- * batch again after its retry backoff (a few hundred ms, doubling), so this takes a second or two.
+ * How many times a batch is handed to the handler, failing for a reason other than an outage,
+ * before its messages are handled one at a time and those that still fail are dead-lettered.
  */
 export const HANDLER_ATTEMPTS = 3;
 
+/** The pause before a failed batch is tried again, ms: doubles per failure, up to the max. */
+const HANDLER_RETRY_DELAY_MS = 200;
+const HANDLER_RETRY_MAX_DELAY_MS = 5_000;
+
 /** How often finished work is committed, at most, ms. */
 const COMMIT_INTERVAL_MS = 500;
+
+/** How handing messages to the handler ended (see ValidatingConsumer.attempt). */
+type Attempt<T> = { outcome: 'handled' } | { outcome: 'stopped' } | { outcome: 'failed'; error: unknown; failed: ConsumedMessage<T>[] };
+
+/**
+ * Thrown by a handler that finished some of a batch's messages and failed on the others (`cause`:
+ * the first failure): only those are tried again, so the finished ones are not done twice.
+ */
+export class MessagesFailed<T> extends Error {
+  override name = 'MessagesFailed';
+
+  constructor(
+    readonly failed: ConsumedMessage<T>[],
+    cause: unknown,
+  ) {
+    super(`the handler failed on ${failed.length} message(s): ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}
 
 /** One assigned partition's progress: what was handed over, what is still in hand (pipelined mode). */
 class PartitionProgress {
@@ -174,8 +198,6 @@ export class ValidatingConsumer<S extends TSchema> {
   private readonly log: Logger;
   private running = false;
   private crashed = false;
-  /** Per partition (`topic:partition`): the batch the handler keeps failing on, by its first offset. */
-  private readonly failures = new Map<string, { offset: string; attempts: number }>();
   /** A restart after a crash, under way (see restartLater). */
   private restarting: Promise<void> = Promise.resolve();
   /** When the broker last answered a fetch or heartbeat (epoch ms). */
@@ -287,19 +309,23 @@ export class ValidatingConsumer<S extends TSchema> {
       autoCommit: false,
       partitionsConsumedConcurrently: 4,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
-        const { accepted, last } = await this.take(batch, () => !isRunning() || isStale());
+        const stopped = () => !isRunning() || isStale();
+        const { accepted, last } = await this.take(batch, stopped);
+        let handled = true;
         if (accepted.length > 0) {
-          // A batch may take longer than the session timeout (a backlog queued behind a model):
-          // keep heartbeating meanwhile, or the group evicts us and redelivers the work to another.
+          // A batch may take longer than the session timeout (a backlog queued behind a model, an
+          // outage waited out): keep heartbeating meanwhile, or the group evicts us and redelivers
+          // the work to another.
           const beating = setInterval(() => void heartbeat().catch(() => undefined), 1_000);
           try {
-            await this.handleOrIsolate(batch, accepted);
+            handled = await this.handleOrIsolate(batch, accepted, stopped);
           } finally {
             clearInterval(beating);
           }
         }
-        // Every message up to `last` is handled or dead-lettered, also when a stop began meanwhile.
-        if (last && !isStale()) {
+        // Every message up to `last` is handled or dead-lettered, also when a stop began meanwhile
+        // (unless the stop came while a failed batch waited to be tried again: it stays unresolved).
+        if (handled && last && !isStale()) {
           resolveOffset(last.offset);
           this.progressOf(batch.topic, batch.partition).highest = BigInt(last.offset);
           this.scheduleCommit();
@@ -389,45 +415,71 @@ export class ValidatingConsumer<S extends TSchema> {
   }
 
   /**
-   * One-fetch-at-a-time mode: hands the batch to the handler; a failure is thrown back to kafkajs,
-   * which fetches the batch again, until it is no outage and has happened HANDLER_ATTEMPTS times in
-   * a row. Then each message is handled alone, and one the handler fails on alone is dead-lettered.
+   * One-fetch-at-a-time mode: hands the batch to the handler and, when it fails, tries again as the
+   * class comment says. Resolves false when a stop or a reassignment came while a failed batch
+   * waited to be tried again: the batch is left, unhandled, to the partition's next owner.
    */
-  private async handleOrIsolate(batch: EachBatchPayload['batch'], accepted: ConsumedMessage<Static<S>>[]): Promise<void> {
-    const at = `${batch.topic}:${batch.partition}`;
-    const first = accepted[0].offset;
-    try {
-      await this.options.handleBatch(accepted);
-      this.failures.delete(at);
-      return;
-    } catch (error) {
-      if (this.isTransient(error)) {
-        this.log.warn({ err: error, topic: batch.topic, partition: batch.partition }, 'handler failed on an outage; the batch is fetched again');
-        throw error;
+  private async handleOrIsolate(batch: EachBatchPayload['batch'], accepted: ConsumedMessage<Static<S>>[], stopped: () => boolean): Promise<boolean> {
+    const together = await this.attempt(batch, accepted, stopped);
+    if (together.outcome !== 'failed') return together.outcome === 'handled';
+    const alone: { message: ConsumedMessage<Static<S>>; result: Attempt<Static<S>> }[] = [];
+    if (together.failed.length === 1) alone.push({ message: together.failed[0], result: together });
+    else {
+      this.log.error({ err: together.error, topic: batch.topic, partition: batch.partition, offset: together.failed[0].offset, messages: together.failed.length }, 'handler failed on messages again and again; they are tried one at a time');
+      for (const message of together.failed) {
+        const result = await this.attempt(batch, [message], stopped);
+        if (result.outcome === 'stopped') return false;
+        alone.push({ message, result });
       }
-      const previous = this.failures.get(at);
-      const attempts = previous?.offset === first ? previous.attempts + 1 : 1;
-      if (attempts < HANDLER_ATTEMPTS) {
-        this.failures.set(at, { offset: first, attempts });
-        this.log.warn({ err: error, topic: batch.topic, partition: batch.partition, attempts }, 'handler failed; the batch is fetched again');
-        throw error;
-      }
-      this.failures.delete(at);
-      this.log.error({ err: error, topic: batch.topic, partition: batch.partition, attempts, messages: accepted.length }, 'handler failed on a batch again and again; its messages are tried one at a time');
     }
-    for (const message of accepted) {
+    for (const { message, result } of alone) {
+      if (result.outcome === 'failed') await this.deadLetter(this.handlerFailure(batch, message, result.error, `the handler failed on it ${HANDLER_ATTEMPTS} times`));
+    }
+    return true;
+  }
+
+  /**
+   * Hands messages to the handler until it succeeds: outages are waited out, any other failure is
+   * tried HANDLER_ATTEMPTS times in all. The broker away is thrown back to kafkajs. A handler that
+   * says which messages failed (MessagesFailed) gets only those again.
+   */
+  private async attempt(batch: EachBatchPayload['batch'], messages: ConsumedMessage<Static<S>>[], stopped: () => boolean): Promise<Attempt<Static<S>>> {
+    let pending = messages;
+    let failures = 0;
+    let attempts = 0;
+    for (;;) {
       try {
-        await this.options.handleBatch([message]);
+        await this.options.handleBatch(pending);
+        return { outcome: 'handled' };
       } catch (error) {
-        // An outage met on the way: the whole batch is fetched again (handlers are idempotent).
-        if (this.isTransient(error)) throw error;
-        await this.deadLetter(this.handlerFailure(batch, message, error, `the handler failed on it ${HANDLER_ATTEMPTS} times`));
+        const kind = this.failureKind(error);
+        if (kind === 'broker-outage') throw error; // kafkajs reconnects, rejoins and fetches it again
+        if (error instanceof MessagesFailed) {
+          const failed = new Set<ConsumedMessage<Static<S>>>(error.failed);
+          pending = pending.filter((message) => failed.has(message));
+          if (pending.length === 0) return { outcome: 'handled' };
+        }
+        failures++;
+        if (kind === 'message' && ++attempts >= HANDLER_ATTEMPTS) return { outcome: 'failed', error, failed: pending };
+        this.log.warn({ err: error, topic: batch.topic, partition: batch.partition, offset: pending[0]?.offset, messages: pending.length, failures, outage: kind === 'outage' }, 'handler failed; trying again');
+        if (!(await this.pauseBeforeRetry(failures, stopped))) return { outcome: 'stopped' };
       }
     }
   }
 
-  private isTransient(error: unknown): boolean {
-    return isTransientError(error) || (this.options.isTransient?.(error) ?? false);
+  private failureKind(error: unknown): FailureKind {
+    const kind = failureKind(error);
+    return kind === 'message' && this.options.isOutage?.(error) ? 'outage' : kind;
+  }
+
+  /** Waits before the next try (heartbeats go on meanwhile); false if a stop or a reassignment came. */
+  private async pauseBeforeRetry(failures: number, stopped: () => boolean): Promise<boolean> {
+    const until = Date.now() + Math.min(HANDLER_RETRY_DELAY_MS * 2 ** (failures - 1), HANDLER_RETRY_MAX_DELAY_MS);
+    while (Date.now() < until) {
+      if (stopped()) return false;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100, until - Date.now())));
+    }
+    return !stopped();
   }
 
   /** A message the handler failed on, as the dead-letter topic takes it. */

@@ -14,6 +14,7 @@
  * a topic still missing then is refused.
  */
 import { CompressionTypes, type Kafka, type Message, type Producer, type ProducerRecord } from 'kafkajs';
+import { REFUSED_MESSAGES, hasErrorType } from './transient-errors';
 
 interface Pending {
   topic: string;
@@ -47,21 +48,11 @@ const OWN_RETRY_DELAY_MS = 200;
 /** How long a topic found missing is refused without asking the broker again, ms. */
 const MISSING_TOPIC_MEMORY_MS = 30_000;
 
-/** Whether a kafkajs error (or one it wraps) is of one of these broker error types. */
-function hasErrorType(error: unknown, types: readonly string[]): boolean {
-  for (let e = error as { type?: string; cause?: unknown; originalError?: unknown } | undefined; e; e = (e.cause ?? e.originalError) as typeof e) {
-    if (e.type !== undefined && types.includes(e.type)) return true;
-  }
-  return false;
-}
-
 /** Whether a kafkajs error (or one it wraps) says the topic does not exist. */
 function isMissingTopic(error: unknown): boolean {
   return hasErrorType(error, ['UNKNOWN_TOPIC_OR_PARTITION']);
 }
 
-/** Whether the broker refused these messages themselves (the next ones may well go through). */
-const REFUSED_MESSAGES = ['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'CORRUPT_MESSAGE', 'INVALID_RECORD'];
 
 export class MissingTopicError extends Error {
   constructor(readonly topic: string) {
@@ -267,6 +258,7 @@ export class MessageProducer {
             for (const item of part) item.resolve();
           } catch (error) {
             for (const item of part) item.reject(error);
+            // The broker refused these messages themselves: the next ones may well go through.
             if (hasErrorType(error, REFUSED_MESSAGES)) continue;
             // The topic or the broker failed, not these messages: the later parts would only wait
             // out the same retries.

@@ -2,25 +2,33 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KafkaJSConnectionError, KafkaJSError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { PlatformError } from '@mlops/schemas';
-import { isTransientError } from './transient-errors';
+import { MissingTopicError } from './producer';
+import { failureKind } from './transient-errors';
 
-test('an outage of the broker, the network or a service saying "later" is transient', () => {
-  assert.ok(isTransientError(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092')));
-  assert.ok(isTransientError(new KafkaJSError('The producer is disconnected')));
-  // kafkajs's retries ran out; the cause is what failed.
+const protocolError = (type: string, retriable: boolean) => new KafkaJSProtocolError({ message: type, type, code: 0, retriable } as never);
+
+test('the broker away, a leader moving, kafkajs out of retries for either: a broker outage', () => {
+  assert.equal(failureKind(new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092')), 'broker-outage');
+  assert.equal(failureKind(new KafkaJSError('The producer is disconnected')), 'broker-outage');
+  assert.equal(failureKind(protocolError('NOT_LEADER_FOR_PARTITION', true)), 'broker-outage');
   const refused = new KafkaJSConnectionError('Connection error', { code: 'ECONNREFUSED' } as never);
-  assert.ok(isTransientError(new KafkaJSNumberOfRetriesExceeded(refused, { retryCount: 5, retryTime: 1000 } as never)));
-  assert.ok(isTransientError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' })));
-  assert.ok(isTransientError(new Error('could not store', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) })));
-  assert.ok(isTransientError(new PlatformError('NOT_READY', 'starting')));
+  assert.equal(failureKind(new KafkaJSNumberOfRetriesExceeded(refused, { retryCount: 5, retryTime: 1000 } as never)), 'broker-outage');
 });
 
-test('a failure the messages cause is not', () => {
-  assert.ok(!isTransientError(new TypeError("Cannot read properties of undefined (reading 'texts')")));
-  assert.ok(!isTransientError(new PlatformError('VALIDATION_ERROR', 'bad')));
-  // The broker refusing the messages themselves: sending them again changes nothing.
-  const tooLarge = new KafkaJSProtocolError({ message: 'The request included a message larger than the max message size the server will accept', type: 'MESSAGE_TOO_LARGE', code: 10, retriable: false } as never);
-  assert.ok(!isTransientError(Reflect.construct(KafkaJSNonRetriableError, [tooLarge, { cause: tooLarge }])));
-  assert.ok(!isTransientError('a string thrown'));
-  assert.ok(!isTransientError(undefined));
+test('a store or service away, or a platform topic missing for now: an outage', () => {
+  assert.equal(failureKind(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' })), 'outage');
+  assert.equal(failureKind(new Error('could not store', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) })), 'outage');
+  assert.equal(failureKind(new PlatformError('NOT_READY', 'starting')), 'outage');
+  assert.equal(failureKind(new MissingTopicError('models.events')), 'outage');
+});
+
+test('a failure the messages cause: a bug, a bad value, the broker refusing these messages', () => {
+  assert.equal(failureKind(new TypeError("Cannot read properties of undefined (reading 'texts')")), 'message');
+  assert.equal(failureKind(new PlatformError('VALIDATION_ERROR', 'bad')), 'message');
+  const tooLarge = protocolError('MESSAGE_TOO_LARGE', false);
+  assert.equal(failureKind(Reflect.construct(KafkaJSNonRetriableError, [tooLarge, { cause: tooLarge }])), 'message');
+  // kafkajs calls this one retriable; sending the same bytes again does not change it.
+  assert.equal(failureKind(protocolError('CORRUPT_MESSAGE', true)), 'message');
+  assert.equal(failureKind('a string thrown'), 'message');
+  assert.equal(failureKind(undefined), 'message');
 });
