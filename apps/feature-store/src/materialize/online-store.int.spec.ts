@@ -6,7 +6,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
+import Redis, { ReplyError } from 'ioredis';
 import { builtinDefinitions } from '../definitions/builtin-views';
 import { resolveFeatureView, type MaterializedView } from '../definitions/feature-view';
 import { StoreKeys } from '../store-keys';
@@ -92,4 +92,7 @@ test('ioredis with its Redis away fails in the words isRedisOutage knows; a refu
   const refused = await redis.hincrby(`${keys.prefix}not-a-hash`, 'n', 1).then(() => undefined, (error: unknown) => error);
   assert.ok(refused instanceof Error && /WRONGTYPE/.test(refused.message));
   assert.ok(!isRedisOutage(refused));
+  // Redis saying "not now" (a failover's replica, a load after restart) is an outage.
+  assert.ok(isRedisOutage(new ReplyError("READONLY You can't write against a read only replica.")));
+  assert.ok(isRedisOutage(new ReplyError('LOADING Redis is loading the dataset in memory')));
 });

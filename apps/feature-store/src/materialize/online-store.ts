@@ -13,13 +13,21 @@ import { APPLY_UPDATE } from './lua-scripts';
 
 export type ApplyOutcome = 'applied' | 'duplicate';
 
+/** Redis replies that mean "not now": loading its data, busy in a script, a failover, out of memory. */
+const REDIS_NOT_NOW = /^(LOADING|BUSY|TRYAGAIN|MASTERDOWN|READONLY|OOM|CLUSTERDOWN)\b/;
+
 /**
- * Whether a failure is ioredis saying Redis is away (its retries for a command ran out, or the
- * connection closed under it), as opposed to a command Redis refused. The stream consumers wait an
- * outage out instead of dead-lettering what they could not store meanwhile.
+ * Whether a failure is Redis away or saying "not now", in ioredis's words: its retries for a
+ * command ran out, the connection closed under a command or a pipeline, or one of the replies
+ * above. The stream consumers wait such an outage out instead of dead-lettering what they could not
+ * store meanwhile; any other refusal (a wrong type, a script error) is about the data.
  */
 export function isRedisOutage(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'MaxRetriesPerRequestError' || error.message === 'Connection is closed.');
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (e.name === 'MaxRetriesPerRequestError' || e.name === 'AbortError' || e.message === 'Connection is closed.') return true;
+    if (e.name === 'ReplyError' && REDIS_NOT_NOW.test(e.message)) return true;
+  }
+  return false;
 }
 
 export interface EntityValues {
