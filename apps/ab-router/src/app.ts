@@ -75,9 +75,9 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
   const routeDefaults = { modelName: config.modelName, alias: config.defaultAlias, experiments: registry, random: deps.random };
   let flushTimer: NodeJS.Timeout | undefined;
 
-  function replyError(topic: string, partition: number | undefined, requestId: string, error: PlatformError) {
+  function replyError(topic: string, partition: number | undefined, requestId: string, error: PlatformError, deadline: unknown) {
     return producer
-      .sendReply(topic, { key: requestId, value: errorReply(requestId, error), partition })
+      .sendReply(topic, { key: requestId, value: errorReply(requestId, error, deadline), partition })
       // The producer refuses a topic found gone at once for a while: those refusals go to debug.
       .catch((e: unknown) => log[e instanceof MissingTopicError ? 'debug' : 'warn']({ err: e, requestId, topic }, 'error reply could not be delivered'));
   }
@@ -103,7 +103,7 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
     } catch (error) {
       if (!(error instanceof PlatformError)) throw error; // a broker failure: let the batch be retried
       routed.inc({ reason: 'none', status: error.code.toLowerCase() });
-      await replyError(request.replyTo.topic, request.replyTo.partition, request.requestId, error);
+      await replyError(request.replyTo.topic, request.replyTo.partition, request.requestId, error, request.deadline);
     }
   }
 
@@ -113,7 +113,7 @@ export function buildAbRouterApp(config: AbRouterConfig, deps: AbRouterDeps): Ab
     // Past its deadline nobody listens any more (its reply topic may be gone): dead-lettering is enough.
     if (typeof parsed?.deadline === 'number' && parsed.deadline <= Date.now()) return;
     if (typeof topic === 'string' && /^[a-zA-Z0-9._-]+$/.test(topic) && typeof parsed?.requestId === 'string') {
-      await replyError(topic, undefined, parsed.requestId, rejected.error);
+      await replyError(topic, undefined, parsed.requestId, rejected.error, parsed.deadline);
     }
   }
 

@@ -117,6 +117,7 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
           predictions: result.predictions,
           timings: { queueMs: result.queueMs, inferenceMs: result.inferenceMs, batchSize: result.batchSize },
           completedAt,
+          deadline: request.deadline,
         }),
         producer.send(TOPICS.predictionsLog.name, { key: request.requestId, value: log }),
       ]);
@@ -124,7 +125,7 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
       const failure = error instanceof PlatformError ? error : new PlatformError('INTERNAL_ERROR', (error as Error).message, { cause: error });
       metrics.requests.inc({ model_version: request.modelVersion, status: 'error' });
       if (failure.code === 'INTERNAL_ERROR') log.error({ err: error, requestId: request.requestId }, 'request failed');
-      await reply(errorReply(request.requestId, failure));
+      await reply(errorReply(request.requestId, failure, request.deadline));
     }
   }
 
@@ -135,7 +136,7 @@ export function buildInferenceApp(config: InferenceConfig, deps: InferenceDeps):
     // Past its deadline nobody listens any more (its reply topic may be gone): dead-lettering is enough.
     if (typeof parsed?.deadline === 'number' && parsed.deadline <= Date.now()) return;
     if (typeof topic !== 'string' || typeof parsed?.requestId !== 'string') return;
-    await sendReply(topic, undefined, errorReply(parsed.requestId, rejected.error));
+    await sendReply(topic, undefined, errorReply(parsed.requestId, rejected.error, parsed.deadline));
   }
 
   const consumer = new ValidatingConsumer({

@@ -37,3 +37,16 @@ test('the same request id cannot wait twice', async () => {
   pending.failAll(new PlatformError('NOT_READY', 'shutting down'));
   await assert.rejects(first, /shutting down/);
 });
+
+test('a reply that echoes another deadline answers an earlier call under a reused id: it is not delivered', async () => {
+  const pending = new PendingReplies();
+  const deadline = Date.now() + 1000;
+  const waiting = pending.wait('reused', deadline);
+  assert.equal(pending.deliver({ ...reply('reused'), deadline: deadline - 10_000 }), false, "the earlier call's late reply");
+  assert.equal(pending.deliver({ ...reply('reused'), deadline }), true);
+  assert.equal((await waiting).requestId, 'reused');
+  // Outside requesters' repliers may not echo it: such a reply is matched by id alone.
+  const again = pending.wait('reused', Date.now() + 1000);
+  assert.equal(pending.deliver(reply('reused')), true);
+  await again;
+});

@@ -6,6 +6,7 @@
 import { PlatformError, type InferenceReply } from '@mlops/schemas';
 
 interface PendingReply {
+  deadline: number;
   resolve: (reply: InferenceReply) => void;
   reject: (error: PlatformError) => void;
   timer: NodeJS.Timeout;
@@ -32,14 +33,18 @@ export class PendingReplies {
         this.pending.delete(requestId);
         reject(new PlatformError('DEADLINE_EXCEEDED', `no answer within the deadline for request ${requestId}`));
       }, Math.max(0, deadline - Date.now()));
-      this.pending.set(requestId, { resolve, reject, timer });
+      this.pending.set(requestId, { deadline, resolve, reject, timer });
     });
   }
 
-  /** Returns false when nobody waits for this id (late, duplicate or foreign reply). */
+  /**
+   * Returns false when nobody waits for this id (late, duplicate or foreign reply), or for this call
+   * under it: a reply that echoes another deadline answers an earlier call that reused the id.
+   */
   deliver(reply: InferenceReply): boolean {
     const entry = this.pending.get(reply.requestId);
     if (!entry) return false;
+    if (reply.deadline !== undefined && reply.deadline !== entry.deadline) return false;
     clearTimeout(entry.timer);
     this.pending.delete(reply.requestId);
     entry.resolve(reply);

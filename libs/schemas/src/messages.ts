@@ -86,6 +86,9 @@ export const Timings = Type.Object(
 );
 
 /** `inference.replies.*`: one reply per request id, success or error. */
+/** Echoed from the request: a requester that reuses a request id tells its calls' replies apart by it. */
+const ReplyDeadline = EpochMs('The deadline of the request this answers');
+
 export const InferenceReply = Type.Union(
   [
     Type.Object(
@@ -98,6 +101,7 @@ export const InferenceReply = Type.Union(
         predictions: Type.Array(Prediction),
         timings: Timings,
         completedAt: EpochMs('When inference finished'),
+        deadline: Type.Optional(ReplyDeadline),
       },
       { additionalProperties: false },
     ),
@@ -108,6 +112,7 @@ export const InferenceReply = Type.Union(
         ok: Type.Literal(false),
         error: ErrorDetail,
         completedAt: EpochMs('When the error was decided'),
+        deadline: Type.Optional(ReplyDeadline),
       },
       { additionalProperties: false },
     ),
@@ -254,13 +259,17 @@ export const DeadLetter = Type.Object(
 );
 export type DeadLetter = Static<typeof DeadLetter>;
 
-/** The reply that tells a requester its request failed, and whether retrying may help. */
-export function errorReply(requestId: string, error: PlatformError): InferenceReply {
+/**
+ * The reply that tells a requester its request failed, and whether retrying may help. `deadline` is
+ * the request's, echoed when it is one (a rejected message's may be anything).
+ */
+export function errorReply(requestId: string, error: PlatformError, deadline?: unknown): InferenceReply {
   return {
     schemaVersion: MESSAGE_SCHEMA_VERSION,
     requestId,
     ok: false,
     error: { code: error.code, message: error.message, retryable: error.retryable },
     completedAt: Date.now(),
+    ...(typeof deadline === 'number' && Number.isSafeInteger(deadline) && deadline >= 0 ? { deadline } : {}),
   };
 }
