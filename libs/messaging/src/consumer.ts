@@ -7,19 +7,20 @@
  * handlers must be idempotent per message key (e.g. dedupe by request id). Finished work is
  * committed at most every `COMMIT_INTERVAL_MS`, when a rebalance starts, and on stop, where the
  * batch in hand is finished and committed before the group is left, so a graceful stop hands no
- * answered message to another member. (kafkajs's own auto-commit sends an OffsetCommit after every
+ * answered message to another member (but for a batch whose failure waited to be tried again when
+ * the stop came: all of it goes to the next owner). (kafkajs's own auto-commit sends an OffsetCommit after every
  * fetched batch whatever `autoCommitInterval` says, kafkajs#759 and #1014: under load that was more
  * commit requests than messages, each a write to `__consumer_offsets`.)
  *
  * A batch the handler fails on is tried again in place, heartbeating meanwhile (`failureKind`):
- * - the broker away: thrown back to kafkajs, which reconnects, rejoins and fetches it again;
- * - another outage (a store over the network, a topic not there yet, a service saying "later"):
- *   tried again, with a growing pause, for as long as it lasts or until a stop or a reassignment
- *   leaves the batch to the partition's next owner;
- * - anything else: tried `HANDLER_ATTEMPTS` times in all; then its messages are handled one at a
- *   time, and those the handler still fails on alone are dead-lettered as INTERNAL_ERROR (their
+ * - an outage (the broker, a store over the network, a topic not there yet, a service saying
+ *   "later"): tried again, with a growing pause, for as long as it lasts, or until a stop or the
+ *   group taking the partition away (a heartbeat says so) leaves the batch to its next owner;
+ * - anything else: tried `HANDLER_ATTEMPTS` times in all; then its messages are tried one at a
+ *   time, and those the handler fails on alone too are dead-lettered as INTERNAL_ERROR (their
  *   senders told through `onRejected`), so one message the handler cannot take does not block its
- *   partition, and the batch's other messages are handled.
+ *   partition, and the batch's other messages are handled. A handler that says which messages
+ *   failed (`MessagesFailed`) gets only those again.
  *
  * Pipelined mode (`pipeline`) is for handlers whose work is batched further downstream (a model's
  * dynamic batcher): kafkajs fetches again only once a fetch's messages are handled, so a handler
@@ -40,7 +41,7 @@ import { MESSAGE_SCHEMA_VERSION, PlatformError, compileSchema, deadLetterTopicFo
 import type { Logger } from '@mlops/observability';
 import type { MessageProducer } from './producer';
 import { reportConsumerLag } from './consumer-lag';
-import { failureKind, type FailureKind } from './transient-errors';
+import { failureKind, hasErrorType, type FailureKind } from './transient-errors';
 
 /** Bytes of an original message a dead letter keeps (base64 grows it by a third). */
 const DEAD_LETTER_MAX_VALUE_BYTES = 512 * 1024;
@@ -126,6 +127,9 @@ export const FETCH_BATCH_BYTES = 64 * 1024;
  */
 export const HANDLER_ATTEMPTS = 3;
 
+/** Heartbeat errors that say this member no longer holds its partitions (a rebalance, an eviction). */
+const MEMBERSHIP_LOST = ['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID'];
+
 /** The pause before a failed batch is tried again, ms: doubles per failure, up to the max. */
 const HANDLER_RETRY_DELAY_MS = 200;
 const HANDLER_RETRY_MAX_DELAY_MS = 5_000;
@@ -208,6 +212,8 @@ export class ValidatingConsumer<S extends TSchema> {
   private inHandMessages = 0;
   private commitTimer: NodeJS.Timeout | null = null;
   private pausedForStop = false;
+  /** The group member id of the last join: a new one means the group dropped us meanwhile. */
+  private memberId: string | undefined;
 
   constructor(private readonly options: ValidatingConsumerOptions<S>) {
     this.consumer = options.kafka.consumer({
@@ -237,6 +243,10 @@ export class ValidatingConsumer<S extends TSchema> {
       this.restartLater(RESTART_DELAY_MS);
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      // Dropped from the group meanwhile (a new member id): others may have committed past what
+      // we remember, so nothing remembered counts any more.
+      if (payload.memberId !== this.memberId) this.progress.clear();
+      this.memberId = payload.memberId;
       // Partitions taken away keep no progress: work still in hand for them answers, but commits
       // nothing (their new owner resumes from the last commit).
       const assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((p) => `${topic}:${p}`)));
@@ -309,14 +319,21 @@ export class ValidatingConsumer<S extends TSchema> {
       autoCommit: false,
       partitionsConsumedConcurrently: 4,
       eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }) => {
-        const stopped = () => !isRunning() || isStale();
+        // A heartbeat that says the partitions are no longer ours ends a wait for a failed batch:
+        // kafkajs rejoins only once this batch returns, and the group waits for that.
+        let membershipLost = false;
+        const stopped = () => !isRunning() || isStale() || membershipLost;
         const { accepted, last } = await this.take(batch, stopped);
         let handled = true;
         if (accepted.length > 0) {
           // A batch may take longer than the session timeout (a backlog queued behind a model, an
           // outage waited out): keep heartbeating meanwhile, or the group evicts us and redelivers
           // the work to another.
-          const beating = setInterval(() => void heartbeat().catch(() => undefined), 1_000);
+          const beating = setInterval(() => {
+            heartbeat().catch((error: unknown) => {
+              if (hasErrorType(error, MEMBERSHIP_LOST)) membershipLost = true;
+            });
+          }, 1_000);
           try {
             handled = await this.handleOrIsolate(batch, accepted, stopped);
           } finally {
@@ -325,7 +342,8 @@ export class ValidatingConsumer<S extends TSchema> {
         }
         // Every message up to `last` is handled or dead-lettered, also when a stop began meanwhile
         // (unless the stop came while a failed batch waited to be tried again: it stays unresolved).
-        if (handled && last && !isStale()) {
+        // Partitions no longer ours resolve nothing: their next owner starts from the last commit.
+        if (handled && last && !isStale() && !membershipLost) {
           resolveOffset(last.offset);
           this.progressOf(batch.topic, batch.partition).highest = BigInt(last.offset);
           this.scheduleCommit();
@@ -416,52 +434,54 @@ export class ValidatingConsumer<S extends TSchema> {
 
   /**
    * One-fetch-at-a-time mode: hands the batch to the handler and, when it fails, tries again as the
-   * class comment says. Resolves false when a stop or a reassignment came while a failed batch
-   * waited to be tried again: the batch is left, unhandled, to the partition's next owner.
+   * class comment says. Resolves false when a stop came, or the group took the partition away,
+   * while a failed batch waited to be tried again: the batch is left to the partition's next owner.
    */
   private async handleOrIsolate(batch: EachBatchPayload['batch'], accepted: ConsumedMessage<Static<S>>[], stopped: () => boolean): Promise<boolean> {
-    const together = await this.attempt(batch, accepted, stopped);
+    const together = await this.attempt(batch, accepted, stopped, HANDLER_ATTEMPTS);
     if (together.outcome !== 'failed') return together.outcome === 'handled';
     const alone: { message: ConsumedMessage<Static<S>>; result: Attempt<Static<S>> }[] = [];
     if (together.failed.length === 1) alone.push({ message: together.failed[0], result: together });
     else {
       this.log.error({ err: together.error, topic: batch.topic, partition: batch.partition, offset: together.failed[0].offset, messages: together.failed.length }, 'handler failed on messages again and again; they are tried one at a time');
+      // Once each (outages aside): the batch has had its attempts, and a backlog's batch may hold thousands.
       for (const message of together.failed) {
-        const result = await this.attempt(batch, [message], stopped);
+        const result = await this.attempt(batch, [message], stopped, 1);
         if (result.outcome === 'stopped') return false;
         alone.push({ message, result });
       }
     }
     for (const { message, result } of alone) {
-      if (result.outcome === 'failed') await this.deadLetter(this.handlerFailure(batch, message, result.error, `the handler failed on it ${HANDLER_ATTEMPTS} times`));
+      if (result.outcome === 'failed') await this.deadLetter(this.handlerFailure(batch, message, result.error, `the handler kept failing on it (${HANDLER_ATTEMPTS} attempts)`));
     }
     return true;
   }
 
   /**
    * Hands messages to the handler until it succeeds: outages are waited out, any other failure is
-   * tried HANDLER_ATTEMPTS times in all. The broker away is thrown back to kafkajs. A handler that
-   * says which messages failed (MessagesFailed) gets only those again.
+   * tried `attempts` times in all. A handler that says which messages failed (MessagesFailed) gets
+   * only those again.
    */
-  private async attempt(batch: EachBatchPayload['batch'], messages: ConsumedMessage<Static<S>>[], stopped: () => boolean): Promise<Attempt<Static<S>>> {
+  private async attempt(batch: EachBatchPayload['batch'], messages: ConsumedMessage<Static<S>>[], stopped: () => boolean, attempts: number): Promise<Attempt<Static<S>>> {
     let pending = messages;
     let failures = 0;
-    let attempts = 0;
+    let tried = 0;
     for (;;) {
       try {
         await this.options.handleBatch(pending);
         return { outcome: 'handled' };
       } catch (error) {
         const kind = this.failureKind(error);
-        if (kind === 'broker-outage') throw error; // kafkajs reconnects, rejoins and fetches it again
         if (error instanceof MessagesFailed) {
-          const failed = new Set<ConsumedMessage<Static<S>>>(error.failed);
-          pending = pending.filter((message) => failed.has(message));
-          if (pending.length === 0) return { outcome: 'handled' };
+          const failed = new Set(error.failed.map((message) => message.offset));
+          const named = pending.filter((message) => failed.has(message.offset));
+          // Naming none of them says nothing: all are tried again.
+          if (named.length > 0) pending = named;
+          else this.log.warn({ topic: batch.topic, partition: batch.partition }, 'handler said messages failed but named none of the batch; all are tried again');
         }
         failures++;
-        if (kind === 'message' && ++attempts >= HANDLER_ATTEMPTS) return { outcome: 'failed', error, failed: pending };
-        this.log.warn({ err: error, topic: batch.topic, partition: batch.partition, offset: pending[0]?.offset, messages: pending.length, failures, outage: kind === 'outage' }, 'handler failed; trying again');
+        if (kind === 'message' && ++tried >= attempts) return { outcome: 'failed', error, failed: pending };
+        this.log.warn({ err: error, topic: batch.topic, partition: batch.partition, offset: pending[0].offset, messages: pending.length, failures, outage: kind === 'outage' }, 'handler failed; trying again');
         if (!(await this.pauseBeforeRetry(failures, stopped))) return { outcome: 'stopped' };
       }
     }
@@ -472,7 +492,7 @@ export class ValidatingConsumer<S extends TSchema> {
     return kind === 'message' && this.options.isOutage?.(error) ? 'outage' : kind;
   }
 
-  /** Waits before the next try (heartbeats go on meanwhile); false if a stop or a reassignment came. */
+  /** Waits before the next try (heartbeats go on meanwhile); false if a stop came or the partition is no longer ours. */
   private async pauseBeforeRetry(failures: number, stopped: () => boolean): Promise<boolean> {
     const until = Date.now() + Math.min(HANDLER_RETRY_DELAY_MS * 2 ** (failures - 1), HANDLER_RETRY_MAX_DELAY_MS);
     while (Date.now() < until) {

@@ -1,13 +1,13 @@
 /**
- * What kind of failure a handler met: an outage of the broker, an outage of something else it
- * depends on (a store over the network, a topic not there yet, a service saying "later"), or
- * something about the messages themselves. A consumer waits an outage out for as long as it lasts;
+ * What kind of failure a handler met: an outage of something it depends on (the broker, a store
+ * over the network, a topic not there yet, a service saying "later"), or something about the
+ * messages themselves. A consumer waits an outage out for as long as it lasts;
  * a message the handler cannot take goes, after a few attempts, to the dead-letter topic instead of
  * blocking its partition (see ValidatingConsumer).
  */
 import { PlatformError } from '@mlops/schemas';
 
-export type FailureKind = 'broker-outage' | 'outage' | 'message';
+export type FailureKind = 'outage' | 'message';
 
 /** Socket-level failures: whatever sent them may answer once it is back. */
 const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -23,18 +23,24 @@ export function hasErrorType(error: unknown, types: readonly string[]): boolean 
   return false;
 }
 
-/** Looks through `cause` chains, as errors wrapped for a log keep the one that counts there. */
+/** Platform error codes that say "not now" rather than "not this": the same message may go through later. */
+const OUTAGE_CODES = new Set(['NOT_READY', 'NO_MODEL_SERVING', 'OVERLOADED', 'RATE_LIMITED']);
+
+/**
+ * Looks through `cause` chains, as errors wrapped for a log keep the one that counts there. A
+ * platform error decides by its code, whatever it wraps: whoever raised it judged the failure.
+ */
 export function failureKind(error: unknown): FailureKind {
   if (hasErrorType(error, REFUSED_MESSAGES)) return 'message';
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
-    // kafkajs's own: a broker away, a leader moving, a request timing out. The ones it calls not
-    // retriable are its retries running out (the cause says why) or a refusal that sending again
-    // does not change.
-    if (e.name.startsWith('KafkaJS') && (e as { retriable?: boolean }).retriable !== false) return 'broker-outage';
+    if (e instanceof PlatformError) return OUTAGE_CODES.has(e.code) ? 'outage' : 'message';
+    // kafkajs's own: a broker away, a leader moving, a topic not there yet, a request timing out.
+    // The ones it calls not retriable are its retries running out (the cause says why) or a
+    // refusal that sending again does not change.
+    if (e.name.startsWith('KafkaJS') && (e as { retriable?: boolean }).retriable !== false) return 'outage';
     // The producer's refusal of a topic found missing moments ago (a platform topic being
     // recreated; requesters' own reply topics are handled where replies are sent).
     if (e.name === 'MissingTopicError') return 'outage';
-    if (e instanceof PlatformError && e.retryable) return 'outage';
     const code = (e as NodeJS.ErrnoException).code;
     if (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) return 'outage';
   }
