@@ -85,10 +85,15 @@ export const Timings = Type.Object(
   { additionalProperties: false },
 );
 
-/** `inference.replies.*`: one reply per request id, success or error. */
 /** Echoed from the request: a requester that reuses a request id tells its calls' replies apart by it. */
 const ReplyDeadline = EpochMs('The deadline of the request this answers');
 
+/**
+ * `inference.replies.*`: one reply per request id, success or error. Readers take fields they do
+ * not know (unlike the platform's other messages): replies go to outside requesters and to
+ * gateways that may be a release behind inference during an upgrade, so a field added later (as
+ * `deadline` was) must not make a reply unreadable.
+ */
 export const InferenceReply = Type.Union(
   [
     Type.Object(
@@ -103,7 +108,7 @@ export const InferenceReply = Type.Union(
         completedAt: EpochMs('When inference finished'),
         deadline: Type.Optional(ReplyDeadline),
       },
-      { additionalProperties: false },
+      { additionalProperties: true },
     ),
     Type.Object(
       {
@@ -114,7 +119,7 @@ export const InferenceReply = Type.Union(
         completedAt: EpochMs('When the error was decided'),
         deadline: Type.Optional(ReplyDeadline),
       },
-      { additionalProperties: false },
+      { additionalProperties: true },
     ),
   ],
   { $id: 'InferenceReply' },

@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  InferenceReply,
   InferenceRequest,
   PlatformError,
+  errorReply,
   assertValid,
   batchPredictRequestSchema,
   buildOpenApiDocument,
@@ -28,6 +30,18 @@ test('an unknown field is rejected with its name', () => {
     () => assertValid(InferenceRequest, { ...validRequest, colour: 'red' }, 'message'),
     (error: unknown) => error instanceof PlatformError && error.code === 'VALIDATION_ERROR' && /unknown field 'colour'/.test(error.message),
   );
+});
+
+test('a reply with a field its reader does not know is still read (replies may gain fields); a wrong known field is not', () => {
+  const reply = { ...errorReply('r-1', new PlatformError('OVERLOADED', 'later'), Date.now()), addedLater: 1 };
+  assert.deepEqual(assertValid(InferenceReply, reply), reply);
+  assert.throws(() => assertValid(InferenceReply, { ...reply, deadline: 'soon' }), (error: unknown) => error instanceof PlatformError && error.code === 'VALIDATION_ERROR');
+});
+
+test('an error reply echoes a deadline only when it is one (a rejected message may carry anything)', () => {
+  assert.equal(errorReply('r-1', new PlatformError('VALIDATION_ERROR', 'bad'), 1_700_000_000_000).deadline, 1_700_000_000_000);
+  assert.equal('deadline' in errorReply('r-1', new PlatformError('VALIDATION_ERROR', 'bad'), 'tomorrow'), false);
+  assert.equal('deadline' in errorReply('r-1', new PlatformError('VALIDATION_ERROR', 'bad')), false);
 });
 
 test('a reply topic with characters Kafka forbids is rejected', () => {
