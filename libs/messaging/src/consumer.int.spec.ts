@@ -225,6 +225,7 @@ test('a handler that says which messages failed gets only those again; the other
     await Promise.all([12, 13, 14].map((n) => producer.send(topic, { value: { n } })));
     await until(() => dead.letters.length === 1, 'the dead letter');
     assert.equal(dead.letters[0].offset, '1');
+    assert.match(dead.letters[0].error.message, /kept failing on it \(\d attempts\): cannot handle 13 \(spec\)$/);
     assert.deepEqual([...handled].sort((a, b) => a - b), [12, 14], 'each other message handled once');
     assert.equal(tries13, HANDLER_ATTEMPTS, 'already alone: tried HANDLER_ATTEMPTS times, not again one at a time');
   } finally {

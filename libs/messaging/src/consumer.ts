@@ -137,6 +137,10 @@ const HANDLER_RETRY_MAX_DELAY_MS = 5_000;
 /** How often finished work is committed, at most, ms. */
 const COMMIT_INTERVAL_MS = 500;
 
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** How handing messages to the handler ended (see ValidatingConsumer.attempt). */
 type Attempt<T> = { outcome: 'handled' } | { outcome: 'stopped' } | { outcome: 'failed'; error: unknown; failed: ConsumedMessage<T>[] };
 
@@ -151,7 +155,7 @@ export class MessagesFailed<T> extends Error {
     readonly failed: ConsumedMessage<T>[],
     cause: unknown,
   ) {
-    super(`the handler failed on ${failed.length} message(s): ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    super(`the handler failed on ${failed.length} message(s): ${errorText(cause)}`, { cause });
   }
 }
 
@@ -512,7 +516,8 @@ export class ValidatingConsumer<S extends TSchema> {
       offset: message.offset,
       raw,
       parsed: message.value,
-      error: new PlatformError('INTERNAL_ERROR', `${what}: ${(error as Error)?.message ?? String(error)}`),
+      // A handler's MessagesFailed is a wrapper: the letter says what failed underneath.
+      error: new PlatformError('INTERNAL_ERROR', `${what}: ${errorText(error instanceof MessagesFailed ? error.cause : error)}`),
     };
   }
 
