@@ -284,10 +284,8 @@ test('a rebalance while a failed batch waits ends the wait: the group moves on a
     await until(() => tries >= 2, 'the first member waiting out the outage');
     // A second member joins: the first must leave its wait for the group to rebalance (kafkajs
     // rejoins only once the batch returns; the group would otherwise wait up to its 60 s timeout).
-    const joining = Date.now();
     starting = second.start();
     await until(() => secondGroup.joins() >= 1, 'the second member in the group', 20_000);
-    assert.ok(Date.now() - joining < 20_000);
     outage = false;
     await until(() => handled.length >= 1, 'the batch handled once the outage ends');
     await new Promise((resolve) => setTimeout(resolve, 1_500));

@@ -8,9 +8,10 @@
  * committed at most every `COMMIT_INTERVAL_MS`, when a rebalance starts, and on stop, where the
  * batch in hand is finished and committed before the group is left, so a graceful stop hands no
  * answered message to another member (but for a batch whose failure waited to be tried again when
- * the stop came: all of it goes to the next owner). (kafkajs's own auto-commit sends an OffsetCommit after every
- * fetched batch whatever `autoCommitInterval` says, kafkajs#759 and #1014: under load that was more
- * commit requests than messages, each a write to `__consumer_offsets`.)
+ * the stop came: all of it goes to the next owner). (kafkajs's own auto-commit sends an
+ * OffsetCommit after every fetched batch whatever `autoCommitInterval` says, kafkajs#759 and
+ * #1014: under load that was more commit requests than messages, each a write to
+ * `__consumer_offsets`.)
  *
  * A batch the handler fails on is tried again in place, heartbeating meanwhile (`failureKind`):
  * - an outage (the broker, a store over the network, a topic not there yet, a service saying
@@ -444,20 +445,20 @@ export class ValidatingConsumer<S extends TSchema> {
   private async handleOrIsolate(batch: EachBatchPayload['batch'], accepted: ConsumedMessage<Static<S>>[], stopped: () => boolean): Promise<boolean> {
     const together = await this.attempt(batch, accepted, stopped, HANDLER_ATTEMPTS);
     if (together.outcome !== 'failed') return together.outcome === 'handled';
-    const alone: { message: ConsumedMessage<Static<S>>; result: Attempt<Static<S>> }[] = [];
-    if (together.failed.length === 1) alone.push({ message: together.failed[0], result: together });
+    const { failed, error } = together;
+    const letters: { message: ConsumedMessage<Static<S>>; error: unknown }[] = [];
+    if (failed.length === 1) letters.push({ message: failed[0], error });
     else {
-      this.log.error({ err: together.error, topic: batch.topic, partition: batch.partition, offset: together.failed[0].offset, messages: together.failed.length }, 'handler failed on messages again and again; they are tried one at a time');
+      this.log.error({ err: error, topic: batch.topic, partition: batch.partition, offset: failed[0].offset, messages: failed.length }, 'handler failed on messages again and again; they are tried one at a time');
       // Once each (outages aside): the batch has had its attempts, and a backlog's batch may hold thousands.
-      for (const message of together.failed) {
-        const result = await this.attempt(batch, [message], stopped, 1);
-        if (result.outcome === 'stopped') return false;
-        alone.push({ message, result });
+      for (const message of failed) {
+        const alone = await this.attempt(batch, [message], stopped, 1);
+        if (alone.outcome === 'stopped') return false;
+        if (alone.outcome === 'failed') letters.push({ message, error: alone.error });
       }
     }
-    for (const { message, result } of alone) {
-      if (result.outcome === 'failed') await this.deadLetter(this.handlerFailure(batch, message, result.error, `the handler kept failing on it (${HANDLER_ATTEMPTS} attempts)`));
-    }
+    // Sent once every message is settled: a stop midway leaves the whole batch, and no letters, to the next owner.
+    for (const letter of letters) await this.deadLetter(this.handlerFailure(batch, letter.message, letter.error, `the handler kept failing on it (${HANDLER_ATTEMPTS} attempts)`));
     return true;
   }
 
@@ -508,8 +509,8 @@ export class ValidatingConsumer<S extends TSchema> {
 
   /** A message the handler failed on, as the dead-letter topic takes it. */
   private handlerFailure(batch: EachBatchPayload['batch'], message: ConsumedMessage<Static<S>>, error: unknown, what: string): RejectedMessage {
-    // Always among the batch's messages; the parsed value again only should that ever change.
-    const raw = batch.messages.find((m) => m.offset === message.offset) ?? { key: message.key === null ? null : Buffer.from(message.key), value: Buffer.from(JSON.stringify(message.value)), timestamp: String(message.timestamp), attributes: 0, offset: message.offset, headers: {} };
+    const raw = batch.messages.find((m) => m.offset === message.offset);
+    if (!raw) throw new Error(`message ${message.offset} is not in its batch of ${batch.topic}:${batch.partition}`);
     return {
       topic: batch.topic,
       partition: batch.partition,
