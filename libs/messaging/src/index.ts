@@ -2,6 +2,7 @@ export * from './kafka-client';
 export * from './admin';
 export * from './producer';
 export * from './consumer';
+export { errorChain } from './transient-errors';
 export * from './consumer-lag';
 export * from './request-reply';
 export * from './model-catalog';

@@ -53,7 +53,6 @@ function isMissingTopic(error: unknown): boolean {
   return hasErrorType(error, ['UNKNOWN_TOPIC_OR_PARTITION']);
 }
 
-
 export class MissingTopicError extends Error {
   constructor(readonly topic: string) {
     super(`topic ${topic} does not exist (checked within the last ${MISSING_TOPIC_MEMORY_MS / 1000} s)`);

@@ -1,9 +1,9 @@
 /**
  * What kind of failure a handler met: an outage of something it depends on (the broker, a store
  * over the network, a topic not there yet, a service saying "later"), or something about the
- * messages themselves. A consumer waits an outage out for as long as it lasts;
- * a message the handler cannot take goes, after a few attempts, to the dead-letter topic instead of
- * blocking its partition (see ValidatingConsumer).
+ * messages themselves. A consumer waits an outage out for as long as it lasts; a message the
+ * handler cannot take goes, after a few attempts, to the dead-letter topic instead of blocking its
+ * partition (see ValidatingConsumer).
  */
 import { PlatformError } from '@mlops/schemas';
 
@@ -23,16 +23,21 @@ export function hasErrorType(error: unknown, types: readonly string[]): boolean 
   return false;
 }
 
+/** An error and the ones it wraps (`cause`), outermost first: a wrapper for a log keeps the one that counts. */
+export function* errorChain(error: unknown): Generator<Error> {
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) yield e;
+}
+
 /** Platform error codes that say "not now" rather than "not this": the same message may go through later. */
 const OUTAGE_CODES = new Set(['NOT_READY', 'NO_MODEL_SERVING', 'OVERLOADED', 'RATE_LIMITED']);
 
 /**
- * Looks through `cause` chains, as errors wrapped for a log keep the one that counts there. A
- * platform error decides by its code, whatever it wraps: whoever raised it judged the failure.
+ * Looks through the error's chain. A platform error decides by its code, whatever it wraps:
+ * whoever raised it judged the failure.
  */
 export function failureKind(error: unknown): FailureKind {
   if (hasErrorType(error, REFUSED_MESSAGES)) return 'message';
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+  for (const e of errorChain(error)) {
     if (e instanceof PlatformError) return OUTAGE_CODES.has(e.code) ? 'outage' : 'message';
     // kafkajs's own: a broker away, a leader moving, a topic not there yet, a request timing out.
     // The ones it calls not retriable are its retries running out (the cause says why) or a

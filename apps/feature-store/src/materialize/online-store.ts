@@ -4,6 +4,7 @@
  * aggregates, so sliding windows slide with the clock even when no event arrives.
  */
 import type Redis from 'ioredis';
+import { errorChain } from '@mlops/messaging';
 import type { FeatureValue, OnlineEntityResult } from '@mlops/schemas';
 import type { ResolvedFeatureView, MaterializedView } from '../definitions/feature-view';
 import type { EntityUpdate } from '../transformations';
@@ -23,7 +24,7 @@ const REDIS_NOT_NOW = /^(LOADING|BUSY|TRYAGAIN|MASTERDOWN|READONLY|OOM|CLUSTERDO
  * store meanwhile; any other refusal (a wrong type, a script error) is about the data.
  */
 export function isRedisOutage(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+  for (const e of errorChain(error)) {
     if (e.name === 'MaxRetriesPerRequestError' || e.name === 'AbortError' || e.message === 'Connection is closed.') return true;
     if (e.name === 'ReplyError' && REDIS_NOT_NOW.test(e.message)) return true;
   }
